@@ -1,0 +1,1 @@
+"""Qt windows and widgets, one window class per role."""
