@@ -142,7 +142,8 @@ class SigningOrder:
         return found[0]
 
     # --- transitions -------------------------------------------------------------------
-    def _check_open(self, slot: Slot | None = None) -> None:
+    def ensure_open(self, slot: Slot | None = None) -> None:
+        """Raise ``SigningError`` if this revision accepts nothing (sealed, stopped, superseded)."""
         if self.sealed:
             raise _error("record_sealed", "笔录已封存，不能再更改",
                          "the record is sealed and cannot change", slot)
@@ -159,7 +160,7 @@ class SigningOrder:
                          "it accepts nothing more", slot)
 
     def _turn(self, who: int | str, role: str | None) -> Slot:
-        self._check_open()
+        self.ensure_open()
         slot = self.slot(who)
         if role is not None and slot.role != role:
             raise _error("role_mismatch",
@@ -207,7 +208,7 @@ class SigningOrder:
     def revise(self, slots: Iterable[Slot]) -> tuple[SigningOrder, SigningOrder]:
         """The record was edited: returns (this revision with every signatory voided and marked
         superseded, the new revision with ``slots`` all pending)."""
-        self._check_open()
+        self.ensure_open()
         old = dataclasses.replace(
             self, superseded=True,
             slots=tuple(dataclasses.replace(s, state=SignatoryState.VOIDED) for s in self.slots))
@@ -215,7 +216,7 @@ class SigningOrder:
 
     def seal(self) -> SigningOrder:
         """The seal was applied; allowed only when every signatory has had their turn."""
-        self._check_open()
+        self.ensure_open()
         current = self.current
         if current is not None:
             raise _error("signatures_missing",
