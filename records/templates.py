@@ -188,6 +188,7 @@ class LayoutBlock:
     columns: int = 1
     align: str = "left"
     condition: str | None = None
+    indent: bool = True
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,9 @@ class Template:
     source_sha256: str
     source_text: str = field(repr=False)
     layout: tuple[LayoutBlock, ...] = ()
+    issuer_field: str | None = None
+    issuer_header: bool = True
+    seal_caption: Text = Text("（院印）", "(Seal of the procuratorate)")
 
     def field(self, name: str) -> FieldSpec:
         """The field called ``name`` (KeyError if the template has none)."""
@@ -427,7 +431,7 @@ def _load_block(ld: _Loader, raw: Any, index: int, fields: Mapping[str, FieldSpe
     kind = ld.enum(raw, "kind", where, BlockKind, "unknown_block_kind")
     needs = {BlockKind.HEADING: {"text"}, BlockKind.PARAGRAPH: {"text"},
              BlockKind.FIELDS: {"fields"}, BlockKind.ITEMS: {"items"}, BlockKind.QA: {"field"}}
-    ld.keys(raw, where, needs[kind] | {"kind"}, {"columns", "align", "condition"})
+    ld.keys(raw, where, needs[kind] | {"kind"}, {"columns", "align", "condition", "indent"})
     text = ld.text(raw, "text", where) if "text" in raw else None
     names: list[str] = []
     if kind is BlockKind.FIELDS:
@@ -458,7 +462,8 @@ def _load_block(ld: _Loader, raw: Any, index: int, fields: Mapping[str, FieldSpe
     if condition is not None:
         _check_condition(ld, condition, _join(where, "condition"), fields)
     return LayoutBlock(kind=kind, text=text, fields=tuple(names), items=items, columns=columns,
-                       align=align, condition=condition)
+                       align=align, condition=condition,
+                       indent=ld.typed(raw, "indent", where, bool, True))
 
 
 def _item(ld: _Loader, raw: Any, place: str) -> Text:
@@ -475,7 +480,8 @@ def parse_template(source_text: str, path: Path) -> Template:
         doc = tomllib.loads(source_text)
     except tomllib.TOMLDecodeError as exc:
         raise ld.fail("", "toml_syntax", str(exc)) from None
-    ld.keys(doc, "", {"id", "version", "title", "fields", "signatories", "layout"}, set())
+    ld.keys(doc, "", {"id", "version", "title", "fields", "signatories", "layout"},
+            {"issuer_field", "issuer_header", "seal_caption"})
     template_id = ld.name(ld.typed(doc, "id", "", str), "id")
     if path.suffix == ".toml" and path.stem != template_id:
         raise ld.fail("id", "id_mismatch", f"id {template_id!r} differs from the file name")
@@ -491,6 +497,9 @@ def parse_template(source_text: str, path: Path) -> Template:
     if not fields:
         raise ld.fail("fields", "empty", "a template needs at least one field")
     _check_field_references(ld, fields)
+    issuer_field = ld.typed(doc, "issuer_field", "", str)
+    if issuer_field is not None and issuer_field not in fields:
+        raise ld.fail("issuer_field", "unknown_field", f"no field {issuer_field!r}")
     signatories: list[SignatorySpec] = []
     for index, raw in enumerate(ld.typed(doc, "signatories", "", list)):
         spec = _load_signatory(ld, raw, index, fields)
@@ -503,6 +512,11 @@ def parse_template(source_text: str, path: Path) -> Template:
     layout = tuple(_load_block(ld, raw, index, fields)
                    for index, raw in enumerate(ld.typed(doc, "layout", "", list)))
     shown = {n for b in layout for n in b.fields} | {s.name_field for s in signatories}
+    shown.add(issuer_field)
+    # A field that switches a printed block or a signatory on is visible through its effect.
+    for condition in [b.condition for b in layout] + [s.condition for s in signatories]:
+        if condition:
+            shown.add(_parse_condition(condition)[1])
     for block in layout:
         for piece in ([block.text] if block.text else []) + list(block.items):
             shown |= _placeholders(piece)
@@ -513,7 +527,10 @@ def parse_template(source_text: str, path: Path) -> Template:
     template = Template(id=template_id, version=version, title=ld.text(doc, "title", ""),
                         fields=tuple(fields.values()), signatories=tuple(signatories),
                         source_sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
-                        source_text=source_text, layout=layout)
+                        source_text=source_text, layout=layout, issuer_field=issuer_field,
+                        issuer_header=ld.typed(doc, "issuer_header", "", bool, True),
+                        seal_caption=(ld.text(doc, "seal_caption", "") if "seal_caption" in doc
+                                      else Template.seal_caption))
     _check_examples_and_glyphs(ld, template)
     return template
 
