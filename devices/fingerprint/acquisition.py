@@ -153,8 +153,8 @@ def capture_fingerprint(reader: R30xReader, *, timeout_s: float = 30.0,
     quality = assess_quality(image, code)
     result = build_capture(image, raw=raw, quality=quality, captured_ns=captured_ns,
                            device=reader.identity, attempts=attempts)
-    press.emit(CaptureStage.DONE, live=LiveQuality(quality.verdict, quality.score, code,
-                                                    _VERDICT_HINTS[quality.verdict]))
+    done = Bilingual(f"Fingerprint captured: {quality.text.en}", f"指纹已采集：{quality.text.zh}")
+    press.emit(CaptureStage.DONE, live=LiveQuality(quality.verdict, quality.score, code, done))
     log.info("fingerprint captured on %s: %s (score %d, Img2Tz 0x%02X), sha256 %s",
              reader.port_path, quality.verdict.value, quality.score, code, result.sha256)
     return result

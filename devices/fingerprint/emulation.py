@@ -209,9 +209,11 @@ class ModuleEmulator:
         # The simulated module's own feature extractor: our quality measure stands in for it.
         report = assess_quality(self._image)
         if report.contact_coverage < 0.04:
-            return self._ack(0x15)
-        if report.ridge_coverage < 0.25:
-            return self._ack(0x07 if report.contact_coverage < 0.4 else 0x06)
+            return self._ack(0x15)          # nothing to extract from
+        if report.contact_coverage < 0.35:
+            return self._ack(0x07)          # too small an area
+        if report.ridge_coverage < 0.5 * report.contact_coverage:
+            return self._ack(0x06)          # skin there, ridges not: too disordered
         return self._ack(0x00)
 
     def _up_image(self, params: bytes) -> list[Packet]:

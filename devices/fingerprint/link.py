@@ -18,6 +18,11 @@ from typing import Protocol
 
 import serial
 
+try:
+    from termios import error as _TermiosError
+except ImportError:  # Windows: pyserial raises SerialException only
+    _TermiosError = OSError  # type: ignore[misc,assignment]
+
 from devices.fingerprint.errors import CaptureCancelled, FramingError, PortUnavailable, ReaderTimeout
 from devices.fingerprint.framing import Discarded, Packet, PacketFramer
 from devices.fingerprint.messages import Bilingual
@@ -26,6 +31,9 @@ from devices.fingerprint.protocol import DEFAULT_ADDRESS, PacketKind
 __all__ = ["LineStats", "SerialLink", "SerialPort", "open_serial_port"]
 
 log = logging.getLogger(__name__)
+
+# pyserial lets termios.error (not an OSError) escape when a pty or USB adapter vanishes.
+_PORT_ERRORS = (serial.SerialException, OSError, _TermiosError)
 
 _ANSWER = Bilingual("an answer", "应答")
 
@@ -99,7 +107,7 @@ class SerialLink:
         """Write one packet; a vanished port becomes ``PortUnavailable``."""
         try:
             self.port.write(packet.encode())
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise self._gone(exc) from exc
 
     def command(self, instruction: int, params: bytes = b"") -> None:
@@ -112,7 +120,7 @@ class SerialLink:
         """Forget anything received but not yet consumed (left-overs of an abandoned transfer)."""
         try:
             self.port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise self._gone(exc) from exc
         self._account(self._framer.reset(), logging.DEBUG)
         self._ready.clear()
@@ -149,7 +157,7 @@ class SerialLink:
             self.port.timeout = max(0.001, wait_s)
             waiting = self.port.in_waiting
             data = self.port.read(waiting if waiting > 0 else 1)
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise self._gone(exc) from exc
         now = time.monotonic()
         if data:
