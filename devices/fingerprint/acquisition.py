@@ -112,8 +112,8 @@ class _Press:
                 return
             if time.monotonic() >= self.deadline:
                 raise ReaderTimeout(
-                    Bilingual(f"no finger was placed on the reader within {self.timeout_s:.0f} s",
-                              f"{self.timeout_s:.0f} 秒内没有手指按压指纹仪"),
+                    Bilingual(f"no finger was placed on the reader within {self.timeout_s:g} s",
+                              f"{self.timeout_s:g} 秒内没有手指按压指纹仪"),
                     reason="no_finger", device=self.reader.port_path)
             self.pause()
 
