@@ -14,9 +14,9 @@ from records.errors import InputProblem, InvalidInput
 from records.fields import check_resident_id
 from records.fonts import missing_glyphs
 from records.model import Case, Person
-from records.templates import ROLE_NAMES, Role, SignatorySpec
+from records.templates import ROLE_NAMES, Role, SignatorySpec, Station
 
-__all__ = ["check_case", "check_person", "resolve_signatories"]
+__all__ = ["check_case", "check_person", "check_stations", "resolve_signatories"]
 
 class _Problems:
     def __init__(self) -> None:
@@ -153,3 +153,20 @@ def resolve_signatories(session: Session, case_id: str, specs: Sequence[Signator
             found.append(matches[0])
     problems.raise_if_any("signatories_unassigned")
     return found
+
+
+def check_stations(specs: Sequence[SignatorySpec],
+                   chosen: Mapping[Role | str, Station | str]) -> list[str]:
+    """Where each signatory signs: the chosen station for their role, else the template's."""
+    wanted = {str(role): station for role, station in chosen.items()}
+    problems = _Problems()
+    places: list[str] = []
+    for spec in specs:
+        station = wanted.get(spec.role.value, spec.station)
+        try:
+            places.append(Station(station).value)
+        except ValueError:
+            problems.add(spec.role.value, "unknown_station", f"未知的签名地点：{station!r}",
+                         f"unknown station {station!r} (workstation or terminal)")
+    problems.raise_if_any()
+    return places

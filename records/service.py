@@ -18,7 +18,7 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,10 +28,10 @@ from records.errors import InvalidFields, NotFound, RecordError, SigningError
 from records.executor import OrderedExecutor
 from records.fields import FieldValidationError, validate_fields
 from records.model import Case, Person, Record, RecordRevision, Seal, Signatory, StoredTemplate
-from records.parties import check_case, check_person, resolve_signatories
+from records.parties import check_case, check_person, check_stations, resolve_signatories
 from records.render import RenderError, RenderRequest, SignatoryLine, render_record
 from records.signing import RecordState, SignatoryState, SigningOrder, Slot
-from records.templates import LANGUAGES, Role, Template, parse_template
+from records.templates import LANGUAGES, Role, Station, Template, parse_template
 from records.views import CaseView, PersonView, RecordSummary, RecordView, signing_order
 
 __all__ = ["RecordService", "canonical_json", "ulid_factory"]
@@ -144,11 +144,14 @@ class RecordService:
     # --- records -----------------------------------------------------------------------
     def draft_record(self, case_id: str, template_id: str, values: Mapping[str, Any], *,
                      language: str = "zh", signatories: Mapping[Role | str, str] | None = None,
-                     include_optional: Collection[Role] = ()) -> Future[RecordView]:
+                     include_optional: Collection[Role] = (),
+                     stations: Mapping[Role | str, Station | str] | None = None,
+                     ) -> Future[RecordView]:
         """Draft a record of ``template_id`` from ``values``: validate (every bad field is
         reported, nothing written), render revision 0, store its PDF, write the rows.
         ``signatories`` maps a role to a person of the case; by default the case's one person
-        of that role signs."""
+        of that role (named as the record names them) signs.  ``stations`` overrides where a
+        role signs (the template's default otherwise)."""
         def work(session: Session) -> RecordView:
             case = self._case(session, case_id)
             template = self._templates.get(template_id)
@@ -169,7 +172,7 @@ class RecordService:
                             template_sha256=template.source_sha256, language=language,
                             state=RecordState.DRAFT, head_revision=0, created_at=now)
             order = self._write_revision(session, record, template, values, signatories or {},
-                                         include_optional, parent=None, now=now)
+                                         include_optional, stations or {}, parent=None, now=now)
             record.state = order.state
             session.add(record)
             session.flush()
@@ -178,7 +181,9 @@ class RecordService:
 
     def edit_record(self, record_id: str, values: Mapping[str, Any], *,
                     signatories: Mapping[Role | str, str] | None = None,
-                    include_optional: Collection[Role] | None = None) -> Future[RecordView]:
+                    include_optional: Collection[Role] | None = None,
+                    stations: Mapping[Role | str, Station | str] | None = None,
+                    ) -> Future[RecordView]:
         """Change a record's values: a new revision, rendered afresh; every signature and
         refusal of the old one is voided.  Refused once sealed or stopped."""
         def work(session: Session) -> RecordView:
@@ -193,6 +198,8 @@ class RecordService:
                 s.role: s.person_id for s in head.signatories
                 if not name_fields.get(s.role) or values.get(name_fields[s.role]) == s.name}
             assigned.update(signatories or {})
+            where: dict[Role | str, Station | str] = {s.role: s.station for s in head.signatories}
+            where.update(stations or {})
             if include_optional is None:
                 # Keep optional signatories someone chose; those with a condition are re-judged.
                 by_role = {s.role.value: s for s in template.signatories}
@@ -207,7 +214,7 @@ class RecordService:
                 raise _located(exc, record) from None
             now = self._now()
             new = self._write_revision(session, record, template, values, assigned, chosen,
-                                       parent=head, now=now)
+                                       where, parent=head, now=now)
             for row in head.signatories:
                 row.state = SignatoryState.VOIDED
                 row.voided_at = now
@@ -218,15 +225,22 @@ class RecordService:
         return self._submit(work)
 
     def record_signature(self, record_id: str, who: int | str, signed_pdf: bytes,
-                         evidence_sha256: str, *, role: str | None = None) -> Future[RecordView]:
+                         evidence_sha256: str, *, role: str | None = None,
+                         evidence: bytes | BinaryIO | None = None) -> Future[RecordView]:
         """The current signatory signed: ``signed_pdf`` is the whole PDF after their signature
-        (an incremental update of the current one), ``evidence_sha256`` their evidence bundle."""
+        (an incremental update of the current one), ``evidence_sha256`` the hash of their
+        evidence bundle; pass the bundle as ``evidence`` (bytes or a stream) to keep it in the
+        blob store too, checked against that hash."""
         def work(session: Session) -> RecordView:
             record = self._record(session, record_id, for_update=True)
             check_sha256(evidence_sha256)
             after = self._transition(record, lambda o: o.sign(who, role=role))
             row = self._changed_row(record, after)
             sha = self._store_increment(record, signed_pdf)
+            if isinstance(evidence, bytes):
+                self._blobs.put_bytes(evidence, expected_sha256=evidence_sha256)
+            elif evidence is not None:
+                self._blobs.put_stream(evidence, expected_sha256=evidence_sha256)
             row.state, row.signed_at = SignatoryState.SIGNED, self._now()
             row.signed_pdf_sha256, row.evidence_sha256 = sha, evidence_sha256
             record.state = after.state
@@ -339,14 +353,16 @@ class RecordService:
 
     def _write_revision(self, session: Session, record: Record, template: Template,
                         values: Mapping[str, Any], assigned: Mapping[Role | str, str],
-                        include_optional: Collection[Role], parent: RecordRevision | None,
-                        now: datetime) -> SigningOrder:
+                        include_optional: Collection[Role],
+                        stations: Mapping[Role | str, Station | str],
+                        parent: RecordRevision | None, now: datetime) -> SigningOrder:
         try:
             normalised = validate_fields(template, values, today=now.date())
         except FieldValidationError as exc:
             raise InvalidFields(template.id, exc.errors) from exc
         specs = template.active_signatories(normalised, include_optional)
         persons = resolve_signatories(session, record.case_id, specs, assigned, normalised)
+        places = check_stations(specs, stations)
         number = 0 if parent is None else parent.number + 1
         lines = tuple(SignatoryLine(order=i, role=spec.role, name=persons[i - 1].name,
                                     label=spec.label, statement=spec.statement)
@@ -372,7 +388,7 @@ class RecordService:
         for line, spec, person in zip(lines, specs, persons, strict=True):
             revision.signatories.append(Signatory(
                 order=line.order, role=spec.role.value, person_id=person.id, name=person.name,
-                label_zh=spec.label.zh, label_en=spec.label.en, station=spec.station.value,
+                label_zh=spec.label.zh, label_en=spec.label.en, station=places[line.order - 1],
                 on_refusal=spec.on_refusal.value, field_name=field_names[line.order],
                 state=SignatoryState.PENDING))
         session.add(revision)

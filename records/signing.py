@@ -65,6 +65,12 @@ class Slot:
     refusal_reason: str | None = None
 
     @property
+    def name_en(self) -> str:
+        """The English label as it reads inside a sentence ("the interrogating prosecutor")."""
+        label = self.label_en
+        return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+    @property
     def resolved(self) -> bool:
         """Signed, or refused: this signatory has had their turn."""
         return self.state in (SignatoryState.SIGNED, SignatoryState.REFUSED)
@@ -156,7 +162,7 @@ class SigningOrder:
                        if s.state is SignatoryState.REFUSED and s.on_refusal == "stop")
             raise _error("record_stopped",
                          f"{who.label_zh}拒绝签名，笔录已终止，不再接受任何操作",
-                         f"the {who.label_en} refused to sign, which stops the record; "
+                         f"the {who.name_en} refused to sign, which stops the record; "
                          "it accepts nothing more", slot)
 
     def _turn(self, who: int | str, role: str | None) -> Slot:
@@ -165,20 +171,20 @@ class SigningOrder:
         if role is not None and slot.role != role:
             raise _error("role_mismatch",
                          f"第 {slot.order} 位签名人是{slot.label_zh}，不是“{role}”",
-                         f"signatory no. {slot.order} is the {slot.label_en}, not {role!r}", slot)
+                         f"signatory no. {slot.order} is the {slot.name_en}, not {role!r}", slot)
         if slot.state is SignatoryState.SIGNED:
             raise _error("already_signed", f"{slot.label_zh}已经签过名",
-                         f"the {slot.label_en} has already signed", slot)
+                         f"the {slot.name_en} has already signed", slot)
         if slot.state is SignatoryState.REFUSED:
             raise _error("already_refused", f"{slot.label_zh}已经拒绝签名",
-                         f"the {slot.label_en} has already refused to sign", slot)
+                         f"the {slot.name_en} has already refused to sign", slot)
         current = self.current
         assert current is not None  # open and this slot is pending, so someone is pending
         if current.order != slot.order:
             raise NotYourTurn(order=slot.order, role=slot.role, label_zh=slot.label_zh,
-                              label_en=slot.label_en, current_order=current.order,
+                              label_en=slot.name_en, current_order=current.order,
                               current_role=current.role, current_zh=current.label_zh,
-                              current_en=current.label_en)
+                              current_en=current.name_en)
         return slot
 
     def _with(self, slot: Slot) -> SigningOrder:
@@ -221,6 +227,6 @@ class SigningOrder:
         if current is not None:
             raise _error("signatures_missing",
                          f"还不能封存：轮到{current.label_zh}（第 {current.order} 位）签名",
-                         f"cannot seal yet: it is the {current.label_en}'s turn "
+                         f"cannot seal yet: it is the {current.name_en}'s turn "
                          f"(no. {current.order})", current)
         return dataclasses.replace(self, sealed=True)
