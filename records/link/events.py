@@ -1,0 +1,131 @@
+"""What the link reports: plain frozen dataclasses handed to callbacks, never Qt signals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from records.link.errors import CloseReason
+from records.link.messages import Message, RecordOffer, UploadBegin
+
+__all__ = [
+    "Acknowledged", "CloseConnection", "LinkEvent", "Received", "RecordRefused",
+    "RecordVerified", "SessionOpened", "UploadData", "UploadFinished", "UploadProgress",
+    "UploadQueried", "UploadRequested", "UploadStored",
+]
+
+
+@dataclass(frozen=True)
+class LinkEvent:
+    """Base of everything the link reports."""
+
+
+@dataclass(frozen=True)
+class SessionOpened(LinkEvent):
+    """The handshake finished: a new session, or the old one resumed where it stopped."""
+
+    session: str
+    resumed: bool
+    version: int
+    peer_station: str
+    caps: frozenset[str]
+    backlog: int
+    """Sequenced messages of this side that are being sent again or for the first time."""
+
+
+@dataclass(frozen=True)
+class Received(LinkEvent):
+    """A message from the peer, delivered once and in order; ``seq`` is 0 for unsequenced kinds."""
+
+    message: Message
+    seq: int
+    session: str
+
+
+@dataclass(frozen=True)
+class Acknowledged(LinkEvent):
+    """The peer has delivered every sequenced message of ours up to ``up_to``."""
+
+    up_to: int
+    released: int
+
+
+@dataclass(frozen=True)
+class CloseConnection(LinkEvent):
+    """The protocol wants this connection closed, and says why (the peer is told the same)."""
+
+    reason: CloseReason
+    detail: str
+
+
+@dataclass(frozen=True)
+class RecordVerified(LinkEvent):
+    """(terminal) An offered PDF whose SHA-256 and size match: it may be shown."""
+
+    offer: RecordOffer
+
+
+@dataclass(frozen=True)
+class RecordRefused(LinkEvent):
+    """(terminal) An offered PDF that does not match its declared hash or size: never shown."""
+
+    offer: RecordOffer
+    actual_sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UploadProgress(LinkEvent):
+    """(terminal) The receiver holds ``have`` verified bytes of ``size``."""
+
+    upload_id: str
+    have: int
+    size: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class UploadFinished(LinkEvent):
+    """(terminal) The receiver's verdict on a whole upload; ``ok`` means the SHA-256 matched."""
+
+    upload_id: str
+    ok: bool
+    size: int
+    sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UploadRequested(LinkEvent):
+    """(workstation) The terminal announced an upload; storage must say how much it already has."""
+
+    begin: UploadBegin
+
+
+@dataclass(frozen=True)
+class UploadQueried(LinkEvent):
+    """(workstation) After a reconnect the terminal asks where an upload stands."""
+
+    upload_id: str
+
+
+@dataclass(frozen=True)
+class UploadData(LinkEvent):
+    """(workstation) Upload bytes in order, not yet verified against their chunk hash."""
+
+    upload_id: str
+    offset: int
+    sha256: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class UploadStored(LinkEvent):
+    """(workstation) An upload is complete on disk; ``ok`` is False when its SHA-256 differs."""
+
+    upload_id: str
+    ok: bool
+    path: Path | None
+    size: int
+    sha256: str
+    reason: str

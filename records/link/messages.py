@@ -1,0 +1,441 @@
+"""Every message of link protocol version 1, as frozen dataclasses, and their header schema.
+
+A message class names its ``KIND`` on the wire, which side may send it (``SENDER``), and how
+it is delivered (``DELIVERY``). Fields map one to one onto header keys, except the one field
+marked as payload, which travels as the frame's binary attachment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import typing
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar
+
+from records.link.errors import CloseReason, ProtocolViolation
+from records.link.ink import InkSample, pack_samples, unpack_samples
+from records.link.peers import Role
+
+__all__ = [
+    "MESSAGE_TYPES", "PROTOCOL_VERSIONS", "Ack", "Beat", "Delivery", "Hello", "InkBatch",
+    "InkClear", "LogCheckpoint", "LogEntry", "Message", "PageView", "PreviewFrame", "RecordClose",
+    "RecordConfirm", "RecordOffer", "SignatureResult", "TurnBegin", "TurnCancel", "UploadBegin",
+    "UploadChunk", "UploadDone", "UploadQuery", "UploadStatus", "Welcome", "message_from_frame",
+    "message_header",
+]
+
+PROTOCOL_VERSIONS = (1,)
+MAX_TEXT = 4096
+_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+_UPLOAD_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\Z")
+
+
+class Delivery(Enum):
+    """How a message is delivered; decides sequencing, journaling and send priority."""
+
+    CONTROL = "control"    # unsequenced, sent first (handshake, acks, heartbeats, upload steering)
+    DURABLE = "durable"    # sequenced, journaled and flushed to disk before it is sent
+    RELIABLE = "reliable"  # sequenced, journaled (live ink: the capture log holds it durably)
+    PREVIEW = "preview"    # unsequenced, only the newest waits, dropped while the link is down
+    BULK = "bulk"          # unsequenced, sent when nothing else waits (upload chunks)
+
+    @property
+    def sequenced(self) -> bool:
+        """True for kinds that carry a session sequence number and are never lost."""
+        return self in (Delivery.DURABLE, Delivery.RELIABLE)
+
+
+def _payload(**kw: Any) -> Any:
+    return field(metadata={"payload": True}, repr=False, **kw)
+
+
+@dataclass(frozen=True)
+class Message:
+    """Base of all messages; subclasses set KIND, SENDER (None: either side) and DELIVERY."""
+
+    KIND: ClassVar[str] = ""
+    SENDER: ClassVar[Role | None] = None
+    DELIVERY: ClassVar[Delivery] = Delivery.CONTROL
+    MAX_PAYLOAD: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        for name, kind in _schema(type(self)).items():
+            value = getattr(self, name)
+            if kind is bytes and not isinstance(value, bytes):
+                raise ValueError(f"{self.KIND}.{name} must be bytes")
+            if kind is str and (not isinstance(value, str) or len(value) > MAX_TEXT):
+                raise ValueError(f"{self.KIND}.{name} must be text of at most {MAX_TEXT} characters")
+            if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError(f"{self.KIND}.{name} must be a whole number >= 0")
+            if kind is bool and not isinstance(value, bool):
+                raise ValueError(f"{self.KIND}.{name} must be true or false")
+            if typing.get_origin(kind) is tuple:
+                (item,) = {a for a in typing.get_args(kind) if a is not Ellipsis}
+                if not isinstance(value, tuple) or not all(isinstance(v, item) for v in value):
+                    raise ValueError(f"{self.KIND}.{name} must be a tuple of {item.__name__}")
+            if name == "sha256" or name.endswith("_sha256"):
+                if not _HEX64.match(value):
+                    raise ValueError(f"{self.KIND}.{name} must be 64 lower-case hex digits")
+        payload = self.payload()
+        if len(payload) > self.MAX_PAYLOAD:
+            raise ValueError(f"{self.KIND} payload of {len(payload)} bytes exceeds {self.MAX_PAYLOAD}")
+        self.validate()
+
+    def validate(self) -> None:
+        """Checks beyond field types; raise ValueError naming the field."""
+
+    def payload(self) -> bytes:
+        """The frame attachment of this message (empty for header-only kinds)."""
+        name = _payload_field(type(self))
+        if name is None:
+            return b""
+        value = getattr(self, name)
+        return pack_samples(value) if isinstance(value, tuple) else value
+
+    def header_fields(self) -> dict[str, Any]:
+        """The header fields (without the kind) as JSON values."""
+        out: dict[str, Any] = {}
+        for name, kind in _schema(type(self)).items():
+            if kind is not bytes and not _is_payload(type(self), name):
+                value = getattr(self, name)
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+def _is_payload(cls: type[Message], name: str) -> bool:
+    return any(f.name == name and f.metadata.get("payload") for f in dataclasses.fields(cls))
+
+
+def _payload_field(cls: type[Message]) -> str | None:
+    return next((f.name for f in dataclasses.fields(cls) if f.metadata.get("payload")), None)
+
+
+_SCHEMAS: dict[type, dict[str, Any]] = {}
+
+
+def _schema(cls: type[Message]) -> dict[str, Any]:
+    if cls not in _SCHEMAS:
+        hints = typing.get_type_hints(cls)
+        _SCHEMAS[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    return _SCHEMAS[cls]
+
+
+def _one_of(kind: str, name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{kind}.{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+# --- handshake and link control -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hello(Message):
+    """First frame of the connecting side: versions, role, station, session to resume."""
+
+    KIND = "hello"
+    versions: tuple[int, ...]
+    role: str
+    station: str
+    session: str
+    """The session to resume; empty for a new one."""
+    delivered: int
+    """Highest sequenced message of the peer this side has delivered in that session."""
+    caps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Welcome(Message):
+    """The listening side's answer to hello: chosen version, session id, resumed or new."""
+
+    KIND = "welcome"
+    version: int
+    role: str
+    station: str
+    session: str
+    resumed: bool
+    delivered: int
+    caps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ack(Message):
+    """Carries only the envelope's ack number, when there is nothing else to send."""
+
+    KIND = "ack"
+
+
+@dataclass(frozen=True)
+class Beat(Message):
+    """Heartbeat, sent when a side has been quiet; its absence reveals a stalled peer."""
+
+    KIND = "beat"
+    sent_ns: int
+
+
+# --- the record, turns and what the signatory does -------------------------------------------
+
+@dataclass(frozen=True)
+class RecordOffer(Message):
+    """The exact PDF bytes of a record and their SHA-256, pushed to the terminal."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "record.offer", Role.WORKSTATION, Delivery.DURABLE, 64 << 20
+    record_id: str
+    title: str
+    sha256: str
+    size: int
+    pages: int
+    pdf: bytes = _payload()
+
+
+@dataclass(frozen=True)
+class RecordConfirm(Message):
+    """The terminal's verdict on an offer: the hash it computed and whether it will show it."""
+
+    KIND, SENDER, DELIVERY = "record.confirm", Role.TERMINAL, Delivery.DURABLE
+    record_id: str
+    sha256: str
+    accepted: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordClose(Message):
+    """The workstation is done with a record on this terminal (sealed, withdrawn)."""
+
+    KIND, SENDER, DELIVERY = "record.close", Role.WORKSTATION, Delivery.DURABLE
+    record_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageView(Message):
+    """A page of the record was shown or hidden on the terminal, at a session-clock time."""
+
+    KIND, SENDER, DELIVERY = "page.view", Role.TERMINAL, Delivery.DURABLE
+    record_id: str
+    page: int
+    event: str
+    at_ns: int
+
+    def validate(self) -> None:
+        _one_of(self.KIND, "event", self.event, ("shown", "hidden"))
+
+
+@dataclass(frozen=True)
+class TurnBegin(Message):
+    """Whose turn it is to sign, and the prompt the pad shows, in Chinese and English."""
+
+    KIND, SENDER, DELIVERY = "turn.begin", Role.WORKSTATION, Delivery.DURABLE
+    record_id: str
+    turn: int
+    signatory_id: str
+    signatory_name: str
+    signatory_role: str
+    prompt_zh: str
+    prompt_en: str
+
+
+@dataclass(frozen=True)
+class TurnCancel(Message):
+    """The workstation calls a signing turn off."""
+
+    KIND, SENDER, DELIVERY = "turn.cancel", Role.WORKSTATION, Delivery.DURABLE
+    record_id: str
+    turn: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class InkBatch(Message):
+    """Pen samples of one stroke, about 16 ms worth, mirrored live; ``first`` is the turn index."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "ink.batch", Role.TERMINAL, Delivery.RELIABLE, 1 << 20
+    record_id: str
+    turn: int
+    stroke: int
+    first: int
+    samples: tuple[InkSample, ...] = _payload()
+
+
+@dataclass(frozen=True)
+class InkClear(Message):
+    """The signatory cleared the pad (logged, never hidden); ink of the turn starts over."""
+
+    KIND, SENDER, DELIVERY = "ink.clear", Role.TERMINAL, Delivery.RELIABLE
+    record_id: str
+    turn: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PreviewFrame(Message):
+    """A small camera preview JPEG; droppable, never in the way of ink."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "preview.frame", Role.TERMINAL, Delivery.PREVIEW, 512 << 10
+    at_ns: int
+    width: int
+    height: int
+    jpeg: bytes = _payload()
+
+    def validate(self) -> None:
+        if not self.jpeg.startswith(b"\xff\xd8"):
+            raise ValueError("preview.frame.jpeg does not start with a JPEG SOI marker")
+
+
+@dataclass(frozen=True)
+class SignatureResult(Message):
+    """How a signatory's turn ended, with their evidence bundle (opaque bytes) and its hash."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "signature.result", Role.TERMINAL, Delivery.DURABLE, 64 << 20
+    record_id: str
+    turn: int
+    signatory_id: str
+    outcome: str
+    simulated: bool
+    """True when the devices were simulated; the workstation must show and record it."""
+    evidence_sha256: str
+    evidence: bytes = _payload()
+
+    def validate(self) -> None:
+        _one_of(self.KIND, "outcome", self.outcome, ("signed", "refused", "failed"))
+        if hashlib.sha256(self.evidence).hexdigest() != self.evidence_sha256:
+            raise ValueError("signature.result.evidence_sha256 does not match the evidence")
+
+
+@dataclass(frozen=True)
+class LogEntry(Message):
+    """One capture-log entry of the terminal, opaque to the link, delivered once and in order."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.entry", Role.TERMINAL, Delivery.DURABLE, 16 << 20
+    log_id: str
+    index: int
+    entry: bytes = _payload()
+
+
+@dataclass(frozen=True)
+class LogCheckpoint(Message):
+    """A signed checkpoint of the terminal's capture log, opaque to the link."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.checkpoint", Role.TERMINAL, Delivery.DURABLE, 1 << 20
+    log_id: str
+    index: int
+    checkpoint: bytes = _payload()
+
+
+# --- the recording upload --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UploadBegin(Message):
+    """A file the terminal will upload in chunks: its size and SHA-256."""
+
+    KIND, SENDER, DELIVERY = "upload.begin", Role.TERMINAL, Delivery.DURABLE
+    upload_id: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    chunk_size: int
+
+    def validate(self) -> None:
+        if not _UPLOAD_ID.match(self.upload_id):
+            raise ValueError("upload.begin.upload_id must be 1-64 letters, digits, '.', '_' or '-'")
+        if not 0 < self.chunk_size <= UploadChunk.MAX_PAYLOAD:
+            raise ValueError(f"upload.begin.chunk_size must be 1..{UploadChunk.MAX_PAYLOAD}")
+
+
+@dataclass(frozen=True)
+class UploadQuery(Message):
+    """After a reconnect: where does the receiver stand with this upload?"""
+
+    KIND, SENDER = "upload.query", Role.TERMINAL
+    upload_id: str
+
+
+@dataclass(frozen=True)
+class UploadChunk(Message):
+    """Bytes of an upload at ``offset``, with their own SHA-256."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "upload.chunk", Role.TERMINAL, Delivery.BULK, 4 << 20
+    upload_id: str
+    offset: int
+    sha256: str
+    data: bytes = _payload()
+
+
+@dataclass(frozen=True)
+class UploadStatus(Message):
+    """The receiver holds ``have`` verified bytes, and what the sender should do about it.
+
+    ``action``: "resume" (send from ``have`` on), "rewind" (a chunk failed, ``reason`` says
+    why; send from ``have`` again), "progress" (for display only), "unknown" (announce the
+    upload again).
+    """
+
+    KIND, SENDER = "upload.status", Role.WORKSTATION
+    upload_id: str
+    have: int
+    action: str
+    reason: str
+
+    def validate(self) -> None:
+        _one_of(self.KIND, "action", self.action, ("resume", "rewind", "progress", "unknown"))
+
+
+@dataclass(frozen=True)
+class UploadDone(Message):
+    """The receiver's final word: the whole file's SHA-256 matched (``ok``) or not."""
+
+    KIND, SENDER, DELIVERY = "upload.done", Role.WORKSTATION, Delivery.DURABLE
+    upload_id: str
+    ok: bool
+    size: int
+    sha256: str
+    reason: str
+
+
+MESSAGE_TYPES: dict[str, type[Message]] = {
+    cls.KIND: cls for cls in (
+        Hello, Welcome, Ack, Beat, RecordOffer, RecordConfirm, RecordClose, PageView, TurnBegin,
+        TurnCancel, InkBatch, InkClear, PreviewFrame, SignatureResult, LogEntry, LogCheckpoint,
+        UploadBegin, UploadQuery, UploadChunk, UploadStatus, UploadDone)
+}
+
+
+def message_header(message: Message) -> dict[str, Any]:
+    """The header object of a message: its kind and fields."""
+    return {"k": message.KIND, **message.header_fields()}
+
+
+def _coerce(cls: type[Message], name: str, kind: Any, value: Any) -> Any:
+    if typing.get_origin(kind) is tuple:
+        (item,) = {a for a in typing.get_args(kind) if a is not Ellipsis}
+        if not isinstance(value, list) or not all(
+                isinstance(v, item) and not isinstance(v, bool) for v in value):
+            raise ValueError(f"{cls.KIND}.{name} must be a list of {item.__name__}")
+        return tuple(value)
+    return value
+
+
+def message_from_frame(kind: str, fields: dict[str, Any], payload: bytes) -> Message:
+    """Build the message a frame carries; ``ProtocolViolation`` says what is wrong with it."""
+    cls = MESSAGE_TYPES.get(kind)
+    if cls is None:
+        raise ProtocolViolation(CloseReason.UNKNOWN_KIND, f"unknown message kind {kind!r}")
+    schema = _schema(cls)
+    pname = _payload_field(cls)
+    expected = {name for name in schema if name != pname}
+    if set(fields) != expected:
+        missing, extra = expected - set(fields), set(fields) - expected
+        raise ProtocolViolation(CloseReason.MALFORMED, f"{kind}: missing {sorted(missing)}, "
+                                f"unexpected {sorted(extra)}")
+    if pname is None and payload:
+        raise ProtocolViolation(CloseReason.MALFORMED, f"{kind} carries no payload")
+    try:
+        values = {name: _coerce(cls, name, schema[name], value) for name, value in fields.items()}
+        if pname is not None:
+            values[pname] = unpack_samples(payload) if cls is InkBatch else payload
+        return cls(**values)
+    except (TypeError, ValueError) as exc:
+        raise ProtocolViolation(CloseReason.MALFORMED, str(exc)) from None

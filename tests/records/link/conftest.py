@@ -1,0 +1,120 @@
+"""Fixtures for the link tests: a throwaway site PKI, endpoints on loopback, an event recorder."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from records.link import (Backoff, LinkEvent, LinkStatus, LinkTimings, PeerPolicy, Role,
+                          TerminalEndpoint, TransportTimings, WorkstationEndpoint)
+
+from .certs import SiteCA
+from .proxy import TcpProxy
+
+FAST = LinkTimings(heartbeat_interval=0.1, stall_timeout=0.6)
+FAST_TRANSPORT = TransportTimings(open_timeout=1.0, close_timeout=0.5)
+FAST_BACKOFF = Backoff(initial=0.05, maximum=0.3)
+
+
+class Recorder:
+    """Collects events and statuses from the link thread; tests wait on conditions."""
+
+    def __init__(self) -> None:
+        self.events: list[LinkEvent] = []
+        self.statuses: list[LinkStatus] = []
+        self._cond = threading.Condition()
+
+    def event(self, event: LinkEvent) -> None:
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def status(self, status: LinkStatus) -> None:
+        with self._cond:
+            self.statuses.append(status)
+            self._cond.notify_all()
+
+    def of(self, kind: type) -> list:
+        with self._cond:
+            return [e for e in self.events if isinstance(e, kind)]
+
+    def wait(self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out waiting for {what or predicate}")
+                self._cond.wait(min(left, 0.05))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteCA:
+    return SiteCA(tmp_path / "pki")
+
+
+@pytest.fixture
+def endpoints(tmp_path: Path, site: SiteCA) -> Iterator[Callable]:
+    """Factories for endpoints with fast timings; everything started is stopped afterwards."""
+    started: list = []
+
+    def workstation(recorder: Recorder | None = None, *, identity=None, policy=None,
+                    state: str = "ws", **kw) -> WorkstationEndpoint:
+        ep = WorkstationEndpoint(
+            listen=("127.0.0.1", 0),
+            identity=identity or site.issue("workstation-1", Role.WORKSTATION),
+            policy=policy or PeerPolicy((site.cert,), Role.TERMINAL),
+            state_dir=tmp_path / state, station="workstation-1",
+            on_event=recorder.event if recorder else None,
+            on_status=recorder.status if recorder else None,
+            timings=kw.pop("timings", FAST), transport_timings=FAST_TRANSPORT,
+            fsync=kw.pop("fsync", False), **kw)
+        ep.start()
+        started.append(ep)
+        return ep
+
+    def terminal(address: tuple[str, int], recorder: Recorder | None = None, *, identity=None,
+                 policy=None, state: str = "term", name: str = "terminal-1",
+                 **kw) -> TerminalEndpoint:
+        ep = TerminalEndpoint(
+            connect=address,
+            identity=identity or site.issue(name, Role.TERMINAL, Role.LOG_SIGNING),
+            policy=policy or PeerPolicy((site.cert,), Role.WORKSTATION),
+            state_dir=tmp_path / state, station=name,
+            on_event=recorder.event if recorder else None,
+            on_status=recorder.status if recorder else None,
+            timings=kw.pop("timings", FAST), transport_timings=FAST_TRANSPORT,
+            backoff=kw.pop("backoff", FAST_BACKOFF), fsync=kw.pop("fsync", False), **kw)
+        ep.start()
+        started.append(ep)
+        return ep
+
+    class Factory:
+        pass
+
+    factory = Factory()
+    factory.workstation = workstation  # type: ignore[attr-defined]
+    factory.terminal = terminal  # type: ignore[attr-defined]
+    factory.stop = lambda ep: (ep.stop(), started.remove(ep))  # type: ignore[attr-defined]
+    yield factory
+    for ep in reversed(started):
+        ep.stop()
+
+
+@pytest.fixture
+def proxy_to() -> Iterator[Callable[[tuple[str, int]], TcpProxy]]:
+    proxies: list[TcpProxy] = []
+
+    def make(target: tuple[str, int]) -> TcpProxy:
+        proxy = TcpProxy(target)
+        proxy.start()
+        proxies.append(proxy)
+        return proxy
+
+    yield make
+    for proxy in proxies:
+        proxy.stop()
