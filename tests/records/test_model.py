@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from records.model import Case, Person, Record, RecordRevision, Signatory, StoredTemplate
+from records.model import Case, Person, Record, RecordRevision, Seal, Signatory, StoredTemplate
 from records.signing import RecordState, SignatoryState
 from records.storage import Database, open_database, scratch_schema, sqlite_url
 
@@ -130,3 +130,23 @@ def test_a_revision_number_is_used_once_per_record(database: Database) -> None:
                                    created_at=T0))
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE record_revisions SET pdf_sha256 = 'f'",
+    "DELETE FROM record_revisions",
+    "UPDATE seals SET sealed_pdf_sha256 = 'f'",
+    "UPDATE templates SET source_text = 'forged'",
+    "DELETE FROM templates",
+])
+def test_the_database_itself_refuses_to_rewrite_history(database: Database,
+                                                        statement: str) -> None:
+    """Even a client that bypasses the ORM cannot change a revision, a seal or a template."""
+    with database.sessions() as session:
+        revision = add_record(session)
+        session.add(Seal(record_id=revision.record_id, revision_id=revision.id,
+                         sealed_pdf_sha256=SHA_B, sealed_at=T0))
+        session.commit()
+    with pytest.raises(IntegrityError, match="append-only"), \
+            database.engine.begin() as connection:
+        connection.execute(text(statement))
