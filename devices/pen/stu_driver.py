@@ -28,7 +28,7 @@ from devices.pen.sample import (AxisRange, PenButtons, PenCapabilities, PenProto
                                 PenSample, WrapCounter)
 from devices.pen.stu_image import (DEFAULT_HEADING, choose_encoding, encode_image,
                                    image_blocks, render_prompt)
-from devices.transport.base import HidTransport, InputReport
+from devices.transport.base import HidTransport, InputReport, TransportKind
 
 __all__ = ["StuDriver", "assumed_capability"]
 
@@ -125,9 +125,9 @@ class StuDriver:
         timed = self.option_mode in (stu.PenDataOptionMode.TIME_COUNT,
                                      stu.PenDataOptionMode.TIME_COUNT_SEQUENCE)
         info = self.transport.info
+        suffix = {TransportKind.REPLAY: " (replay)", TransportKind.EMULATOR: " (simulated)"}
         return PenCapabilities(
-            name=f"Wacom {self.information.model_name}" + (" (simulated)" if info.simulated
-                                                           else ""),
+            name=f"Wacom {self.information.model_name}{suffix.get(info.kind, '')}",
             protocol=PenProtocol.WACOM_STU, vendor_id=info.vendor_id or stu.WACOM_VID,
             product_id=info.product_id or None,
             x=AxisRange(0, cap.max_x, per_mm), y=AxisRange(0, cap.max_y, per_mm),
