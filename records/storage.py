@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 from records.errors import SchemaNotCurrent, StorageError
 from records.model import Base
@@ -89,8 +90,13 @@ def create_engine_for(url: str, *, echo: bool = False) -> Engine:
             raise StorageError(reason="cannot_create_directory", url=url,
                                zh=f"无法创建数据库目录：{exc}",
                                en=f"cannot create the database directory: {exc}") from exc
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # One in-memory database shared by every thread (the writer's and the caller's),
+        # instead of a fresh empty one per connection.
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     try:
-        engine = create_engine(parsed, echo=echo)
+        engine = create_engine(parsed, echo=echo, **options)
     except (NoSuchModuleError, ImportError, ArgumentError) as exc:
         raise StorageError(reason="unsupported_database", url=safe_url(url),
                            zh=f"不支持的数据库：{parsed.drivername}（{exc}）",

@@ -4,6 +4,7 @@ bad or unreachable databases, and opening a database at the newest schema."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,5 +127,17 @@ def test_a_second_connection_reads_while_one_writes(tmp_path: Path) -> None:
             writer.commit()
             reader.rollback()
             assert reader.execute(text("SELECT count(*) FROM cases")).scalar() == 1
+    finally:
+        database.dispose()
+
+
+def test_an_in_memory_database_is_one_database_for_every_thread() -> None:
+    database = open_database("sqlite://")
+    try:
+        seen: list[list[str]] = []
+        worker = threading.Thread(target=lambda: seen.append(database.table_names()))
+        worker.start()
+        worker.join()
+        assert seen == [TABLES]
     finally:
         database.dispose()
