@@ -75,6 +75,7 @@ class Camera:
         self._latest_cond = threading.Condition()
         self._index = 0
         self._last_exposure: int | None = None
+        self._exposure_before: int | None = None
         self._file_origin_ns = 0
         self.frames = 0
         self.skipped = 0
@@ -155,12 +156,7 @@ class Camera:
             if 0 <= grabbed - kernel < 500_000_000:
                 base = kernel
         exposure = base - self.latency_ns
-        skipped = 0
-        if self._last_exposure is not None:
-            gap = exposure - self._last_exposure
-            if gap > 1.5 * self._period:
-                skipped = int(round(gap / self._period)) - 1
-        self._last_exposure = exposure
+        skipped = self._skipped_before_previous(exposure)
         frame = VideoFrame(image, grabbed, exposure, self._index, skipped)
         self._index += 1
         self.frames += 1
@@ -171,6 +167,22 @@ class Camera:
         if self._outlet is not None:
             self._outlet.offer_video(frame)
         return True
+
+    def _skipped_before_previous(self, exposure: int) -> int:
+        """Frames the camera missed between the frame before last and the last one.
+
+        Judged one frame late: a single frame stamped late (its grab was delayed) makes one long
+        interval but not a long span over two intervals; a real skip makes both long.
+        """
+        skipped = 0
+        prev, before = self._last_exposure, self._exposure_before
+        if prev is not None and before is not None:
+            gap = prev - before
+            span = exposure - before
+            if gap > 1.5 * self._period and span > 2.5 * self._period:
+                skipped = max(0, int(round(span / self._period)) - 2)
+        self._exposure_before, self._last_exposure = prev, exposure
+        return skipped
 
     # -- the thread -------------------------------------------------------------------------------
     def _run(self) -> None:
@@ -202,7 +214,7 @@ class Camera:
             cap, self._cap = self._cap, None
             if cap is not None:
                 cap.release()
-            self._last_exposure = None
+            self._last_exposure = self._exposure_before = None
 
     def _try_reopen(self) -> None:
         try:

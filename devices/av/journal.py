@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from devices.av.events import (
-    DropReason, FramesDropped, Gap, GapFilled, RecorderEvent, RecordingStarted, Segment,
+    DropReason, FramesDropped, Gap, GapFilled, GapReason, RecorderEvent, RecordingStarted, Segment,
     SourceEnded, SourceInfo, SourceLost, SourceReturned, SourceRole,
 )
 from devices.av.segment_list import ListHeader, SegmentListWriter
@@ -63,7 +63,8 @@ class RecordingJournal:
 
     def gap(self, t_ns: int, gap: Gap) -> None:
         self.gaps.append(gap)
-        log.info("%s gap of %.3f s at %.3f s (%s)", gap.stream, gap.duration_s, gap.media_start_s,
+        level = logging.DEBUG if gap.reason is GapReason.AUDIO_NOT_STARTED else logging.INFO
+        log.log(level, "%s gap of %.3f s at %.3f s (%s)", gap.stream, gap.duration_s, gap.media_start_s,
                  gap.reason)
         self._record("gap", gap.stream, f"{gap.media_start_s:.6f}", f"{gap.duration_s:.6f}",
                      gap.reason, gap.samples)

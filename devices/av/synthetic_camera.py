@@ -37,6 +37,8 @@ class SyntheticCameraSettings:
     flash_at_s: Sequence[float] = ()  # a white flash starts at the first exposure at/after each
     flash_frames: int = 6
     outages: Sequence[tuple[float, float]] = field(default=())  # (start_s, duration_s): unplugged
+    noise_sigma: float = 0.0          # sensor-like noise (8: a dim room); costs the encoder more
+    buffers: int = 4                  # frames the 'driver' keeps when the reader is late (V4L2-like)
     seed: int = 1
 
 
@@ -49,12 +51,14 @@ class SyntheticCapture:
         self.settings = settings
         self.paced = paced
         self.start_ns = clock.now_ns() if start_ns is None else start_ns
+        self._streaming = start_ns is not None  # else it starts streaming at the first grab
         self._period = 1e9 / settings.fps / (1.0 + settings.drift_ppm * 1e-6)
         self._next = 0
         self._pending: int | None = None
         self._released = threading.Event()
         self._flash_frames = self._flash_indices()
         self._background = self._make_background()
+        self._noise = self._make_noise() if settings.noise_sigma > 0 else []
 
     # -- timing ---------------------------------------------------------------------------------
     def exposure_ns(self, k: int) -> int:
@@ -98,11 +102,16 @@ class SyntheticCapture:
         if self._released.is_set():
             return False
         now = self.clock.now_ns()
+        if not self._streaming:
+            self._streaming = True
+            self.start_ns = now
         if self.paced:
             if self.in_outage(now):
                 return False
-            # After an outage (or a slow caller) continue with the frame now due, not a backlog.
-            while self.ready_ns(self._next) < now - self._period:
+            # A late reader gets the frames still buffered (oldest first), never more than the
+            # driver keeps; after an outage it continues with the frame now due.
+            while self.ready_ns(self._next + self.settings.buffers) <= now or \
+                    self.in_outage(self.exposure_ns(self._next)) and self.ready_ns(self._next) <= now:
                 self._next += 1
             wait = (self.ready_ns(self._next) - now) / 1e9
             if wait > 0 and self._released.wait(wait):
@@ -162,12 +171,27 @@ class SyntheticCapture:
         bg[:, ::max(8, w // 32), :] = 200
         return bg
 
+    def _make_noise(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        # A few precomputed fields, cycled: fresh Gaussian noise per 720p frame costs ~20 ms.
+        rng = np.random.default_rng(self.settings.seed)
+        shape = (self.settings.height, self.settings.width, 3)
+        out = []
+        for _ in range(7):
+            field_ = rng.normal(0.0, self.settings.noise_sigma, shape)
+            out.append((np.clip(field_, 0, 255).astype(np.uint8),
+                        np.clip(-field_, 0, 255).astype(np.uint8)))
+        return out
+
     def render(self, k: int) -> np.ndarray:
         """Frame ``k``: the pattern, a moving bar, the burned-in time and the SIMULATED label."""
         w, h = self.settings.width, self.settings.height
         if k in self._flash_frames:
             return np.full((h, w, 3), 255, np.uint8)
         img = self._background.copy()
+        if self._noise:
+            up, down = self._noise[k % len(self._noise)]
+            cv2.add(img, up, dst=img)
+            cv2.subtract(img, down, dst=img)
         bar = max(4, w // 40)
         x = int((k * bar / 2) % max(1, w - bar))
         img[:, x:x + bar] = (20, 20, 230)
