@@ -82,7 +82,7 @@ def _text(spec: FieldSpec, value: Any, today: date) -> str:
 
 def _clean_lines(text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 def _multiline(spec: FieldSpec, value: Any, today: date) -> str:

@@ -186,7 +186,8 @@ def _typeset(request: RenderRequest, values: Mapping[str, Any],
     template, language = request.template, request.language
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, invariant=1, **_MARGINS,
+        buffer, pagesize=A4, invariant=1, initialFontName=FONT_NAME, initialFontSize=11,
+        **_MARGINS,
         title=template.title.get(language), subject=request.record_id, creator="Inkseal",
         author="", keywords=f"{template.id} v{template.version} {template.source_sha256}")
     slots = tuple(SlotRequest(signature_field_name(line.order, line.role), line.label, line.name,
@@ -204,6 +205,8 @@ def render_record(request: RenderRequest, *, font: Path | None = None) -> Render
     RenderError for an unusable request; nothing is written anywhere."""
     if request.language not in LANGUAGES:
         raise RenderError("bad_language", f"language must be one of {', '.join(LANGUAGES)}")
+    if request.created.tzinfo is None:
+        raise RenderError("bad_created", "the creation time must carry its UTC offset")
     if not request.record_id or not request.record_id.isprintable():
         raise RenderError("bad_record_id", "the record id must be printable and non-empty")
     values = validate_fields(request.template, request.values, today=request.created.date())

@@ -164,12 +164,17 @@ class _Builder:
         return max(width(t.get(self.ctx.language) + "：", size) for t in texts) + 8
 
     def filled(self, raw: str, language: str) -> str:
-        template = self.ctx.template
+        """Template text with values filled in, underlined like entries on a paper form
+        (not when the text is nothing but the value, e.g. a document number)."""
+        alone = raw.strip().startswith("{") and raw.strip().endswith("}") \
+            and raw.strip().count("{") == 1
         values = {}
-        for spec in template.fields:
+        for spec in self.ctx.template.fields:
             shown = format_value(spec, self.ctx.values.get(spec.name), language)
-            values[spec.name] = (f"<u>{_markup(shown)}</u>" if shown
-                                 else "＿＿＿＿" if language == "zh" else "________")
+            if not shown:
+                values[spec.name] = "＿＿＿＿" if language == "zh" else "________"
+            else:
+                values[spec.name] = _markup(shown) if alone else f"<u>{_markup(shown)}</u>"
         return escape(raw).format_map(values)
 
     def running(self, text: Text, style: ParagraphStyle, align: str = "left",
@@ -255,7 +260,8 @@ class _Builder:
         if pending:
             rows.append(pending + ["", ""])
         widths = [label_w, value_w] * columns
-        commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        commands: list[tuple] = [("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
+                                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 2),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                                  ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -299,7 +305,8 @@ class _Builder:
                                       self.s.variant(style, language)))
             table = Table([[left, _Slot(*SLOT_SIZE, placement)]],
                           colWidths=[left_w, SLOT_SIZE[0] + 12],
-                          style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                          style=TableStyle([("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
+                                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                             ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))

@@ -15,6 +15,7 @@ import string
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
@@ -206,6 +207,7 @@ class Template:
     issuer_field: str | None = None
     issuer_header: bool = True
     seal_caption: Text = Text("（院印）", "(Seal of the procuratorate)")
+    example_created: datetime | None = None
 
     def field(self, name: str) -> FieldSpec:
         """The field called ``name`` (KeyError if the template has none)."""
@@ -266,12 +268,13 @@ class _Loader:
         return TemplateError(self.path, key, reason, detail)
 
     def keys(self, table: dict, where: str, required: set[str], optional: set[str]) -> None:
-        for key in required:
-            if key not in table:
-                raise self.fail(_join(where, key), "missing_key", f"'{key}' is required")
+        # Unknown keys first: a misspelt required key is better reported as the typo.
         for key in table:
             if key not in required | optional:
                 raise self.fail(_join(where, key), "unknown_key", f"'{key}' is not a known key")
+        for key in sorted(required):
+            if key not in table:
+                raise self.fail(_join(where, key), "missing_key", f"'{key}' is required")
 
     def typed(self, table: dict, key: str, where: str, kind: type, default: Any = None) -> Any:
         if key not in table:
@@ -313,11 +316,11 @@ class _Loader:
 
 
 _TOML_NAMES = {str: "a string", int: "an integer", bool: "a boolean", dict: "a table",
-               list: "an array", float: "a float"}
+               list: "an array", float: "a float", datetime: "a date-time with offset"}
 
 
 def _toml_name(value: Any) -> str:
-    for kind in (bool, int, float, str, dict, list):
+    for kind in (bool, int, float, str, dict, list, datetime):
         if isinstance(value, kind):
             return _TOML_NAMES[kind]
     return type(value).__name__
@@ -343,10 +346,11 @@ def _placeholders(text: Text) -> set[str]:
 def _load_field(ld: _Loader, raw: Any, where: str) -> FieldSpec:
     if not isinstance(raw, dict):
         raise ld.fail(where, "wrong_type", f"expected a table, got {_toml_name(raw)}")
+    if isinstance(raw.get("name"), str) and _NAME.fullmatch(raw["name"]):
+        where = f"fields.{raw['name']}"  # errors name the field once it has a usable name
     ld.keys(raw, where, {"name", "type", "label", "required"},
             {"example", "example_en", "constraints"})
     name = ld.name(ld.typed(raw, "name", where, str), _join(where, "name"))
-    where = f"fields.{name}"
     kind = ld.typed(raw, "type", where, str)
     if kind not in FIELD_TYPES:
         raise ld.fail(_join(where, "type"), "unknown_field_type",
@@ -391,10 +395,11 @@ def _load_signatory(ld: _Loader, raw: Any, index: int, fields: Mapping[str, Fiel
     where = f"signatories[{index}]"
     if not isinstance(raw, dict):
         raise ld.fail(where, "wrong_type", f"expected a table, got {_toml_name(raw)}")
+    if raw.get("role") in set(Role):
+        where = f"signatories.{raw['role']}"
     ld.keys(raw, where, {"role", "label", "statement", "station", "on_refusal"},
             {"optional", "condition", "name_field"})
     role = ld.enum(raw, "role", where, Role, "unknown_role")
-    where = f"signatories.{role.value}"
     optional = ld.typed(raw, "optional", where, bool, False)
     condition = ld.typed(raw, "condition", where, str)
     if condition is not None:
@@ -481,7 +486,7 @@ def parse_template(source_text: str, path: Path) -> Template:
     except tomllib.TOMLDecodeError as exc:
         raise ld.fail("", "toml_syntax", str(exc)) from None
     ld.keys(doc, "", {"id", "version", "title", "fields", "signatories", "layout"},
-            {"issuer_field", "issuer_header", "seal_caption"})
+            {"issuer_field", "issuer_header", "seal_caption", "example_created"})
     template_id = ld.name(ld.typed(doc, "id", "", str), "id")
     if path.suffix == ".toml" and path.stem != template_id:
         raise ld.fail("id", "id_mismatch", f"id {template_id!r} differs from the file name")
@@ -524,13 +529,17 @@ def parse_template(source_text: str, path: Path) -> Template:
         if name not in shown:
             raise ld.fail(f"fields.{name}", "unrendered_field",
                           "the field appears nowhere in the layout, so no signatory would see it")
+    example_created = ld.typed(doc, "example_created", "", datetime)
+    if example_created is not None and example_created.tzinfo is None:
+        raise ld.fail("example_created", "bad_value", "give the time with its UTC offset")
     template = Template(id=template_id, version=version, title=ld.text(doc, "title", ""),
                         fields=tuple(fields.values()), signatories=tuple(signatories),
                         source_sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
                         source_text=source_text, layout=layout, issuer_field=issuer_field,
                         issuer_header=ld.typed(doc, "issuer_header", "", bool, True),
                         seal_caption=(ld.text(doc, "seal_caption", "") if "seal_caption" in doc
-                                      else Template.seal_caption))
+                                      else Template.seal_caption),
+                        example_created=example_created)
     _check_examples_and_glyphs(ld, template)
     return template
 
