@@ -38,11 +38,17 @@ def canonicalize(value: Any, *, floats: bool = False) -> bytes:
     if simple:
         # Only ints, strings, bools, nulls and keys whose code-point order equals their UTF-16
         # order: the C encoder then writes exactly the JCS bytes, several times faster.
-        return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False, allow_nan=False).encode("utf-8")
-    out: list[str] = []
-    _write(value, out)
-    return "".join(out).encode("utf-8")
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False, allow_nan=False)
+    else:
+        out: list[str] = []
+        _write(value, out)
+        text = "".join(out)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        _find_surrogate(value, "$")
+        raise
 
 
 def number_text(value: float | int) -> str:
@@ -133,25 +139,69 @@ def _check_int(value: int, path: str) -> None:
                                  reason="integer_out_of_range", path=path)
 
 
-def _check_str(value: str, path: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise CanonicalJsonError(f"lone surrogate U+{ord(value[exc.start]):04X} in string at {path}",
-                                 reason="lone_surrogate", path=path) from exc
+def _find_surrogate(value: Any, path: str) -> None:
+    """Raise for the first string holding a lone surrogate (only called once encoding failed)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise CanonicalJsonError(f"lone surrogate U+{ord(value[exc.start]):04X} at {path}",
+                                     reason="lone_surrogate", path=path) from exc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _find_surrogate(key, path)
+            _find_surrogate(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _find_surrogate(item, f"{path}[{index}]")
+
+
+_PLAIN = {str, bool, type(None)}
+_NUMERIC_LIST = {int}
 
 
 def _check(value: Any, path: str, floats: bool) -> bool:
-    """Validate ``value``; True when the fast encoder writes it exactly as JCS does."""
-    if value is None or isinstance(value, bool):
+    """Validate ``value``; True when the fast encoder writes it exactly as JCS does.
+
+    Strings are not checked for lone surrogates here: encoding the output to UTF-8 fails on
+    them, and only then is the offending path looked for.  Only exact types are accepted (no
+    int or str subclasses such as enums, whose text differs between encoders).
+    """
+    kind = type(value)
+    if kind in _PLAIN:
         return True
-    if isinstance(value, int):
+    if kind is int:
         _check_int(value, path)
         return True
-    if isinstance(value, str):
-        _check_str(value, path)
-        return True
-    if isinstance(value, float):
+    if kind is dict:
+        simple = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise CanonicalJsonError(f"object key {key!r} at {path} is not a string",
+                                         reason="non_string_key", path=path)
+            if key and max(key) > "\uffff":
+                simple = False  # code-point order and UTF-16 order differ above the BMP
+            item_kind = type(item)
+            if item_kind in _PLAIN:
+                continue
+            if item_kind is int:
+                _check_int(item, f"{path}.{key}")
+                continue
+            simple = _check(item, f"{path}.{key}", floats) and simple
+        return simple
+    if kind is list or kind is tuple:
+        kinds = set(map(type, value))
+        if kinds <= _PLAIN:
+            return True
+        if kinds == _NUMERIC_LIST:
+            # Range-check a list of integers (a pen stroke's coordinates) in C, not per item.
+            if min(value) >= -MAX_SAFE_INTEGER and max(value) <= MAX_SAFE_INTEGER:
+                return True
+        simple = True
+        for index, item in enumerate(value):
+            simple = _check(item, f"{path}[{index}]", floats) and simple
+        return simple
+    if kind is float:
         if not floats:
             raise CanonicalJsonError(f"float {value!r} at {path}: use integers (e.g. microseconds)",
                                      reason="float", path=path)
@@ -159,23 +209,7 @@ def _check(value: Any, path: str, floats: bool) -> bool:
             raise CanonicalJsonError(f"{value!r} at {path} has no JSON form",
                                      reason="non_finite_number", path=path)
         return False
-    if isinstance(value, dict):
-        simple = True
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise CanonicalJsonError(f"object key {key!r} at {path} is not a string",
-                                         reason="non_string_key", path=path)
-            _check_str(key, path)
-            if key and max(key) > "\uffff":
-                simple = False  # code-point order and UTF-16 order differ above the BMP
-            simple = _check(item, f"{path}.{key}", floats) and simple
-        return simple
-    if isinstance(value, (list, tuple)):
-        simple = True
-        for index, item in enumerate(value):
-            simple = _check(item, f"{path}[{index}]", floats) and simple
-        return simple
-    raise CanonicalJsonError(f"{type(value).__name__} at {path} is not a JSON type",
+    raise CanonicalJsonError(f"{kind.__name__} at {path} is not a JSON type",
                              reason="unsupported_type", path=path)
 
 

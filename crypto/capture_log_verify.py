@@ -1,0 +1,304 @@
+"""Verify a capture log: every line's form, key, signature, sequence number and chain link,
+and optionally a signed checkpoint over it.  The report names the first bad line and why.
+
+Why a line is bad is read from its neighbours, not guessed from one line alone:
+
+* the next line continues the chain from the line before  →  ``inserted``
+* its signature fails and the next line's ``prev`` vouches for it  →  ``bad_signature``
+  (written that way); otherwise  →  ``edited``
+* its number jumps ahead and the missing number turns up later  →  ``reordered``; never  →
+  ``deleted``; its number repeats an earlier one  →  ``inserted`` (a replayed line)
+* it is signed and numbered right but ``prev`` names another line  →  ``broken_chain``
+
+Lines cut from the end leave no trace in the chain: a checkpoint that counts more entries than
+the log holds reports ``truncated``.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from crypto.capture_log_entry import GENESIS_KIND, GENESIS_PREV, LogEntry, key_id, parse_entry
+from crypto.capture_log_file import LogLines, TornTail, read_log_lines
+from crypto.checkpoint import Checkpoint, NoteVerifier, open_checkpoint
+from crypto.errors import CaptureLogError, CheckpointError, TornTailError
+from crypto.merkle import MerkleTree
+
+__all__ = ["LogFault", "LogIssue", "LogReport", "verify_log", "LogTail", "resume_state"]
+
+
+class LogFault(StrEnum):
+    """Machine-readable reasons a log fails verification."""
+
+    EDITED = "edited"
+    DELETED = "deleted"
+    REORDERED = "reordered"
+    INSERTED = "inserted"
+    BAD_SIGNATURE = "bad_signature"
+    WRONG_KEY = "wrong_key"
+    WRONG_SOURCE = "wrong_source"
+    TORN_TAIL = "torn_tail"
+    MALFORMED = "malformed"
+    NOT_CANONICAL = "not_canonical"
+    BROKEN_CHAIN = "broken_chain"
+    BAD_GENESIS = "bad_genesis"
+    EMPTY = "empty"
+    UNREADABLE = "unreadable"
+    TRUNCATED = "truncated"
+    CHECKPOINT_MISMATCH = "checkpoint_mismatch"
+    CHECKPOINT_INVALID = "checkpoint_invalid"
+    ANCHOR_MISMATCH = "anchor_mismatch"
+    MISSING_LOG = "missing_log"
+
+
+@dataclass(frozen=True)
+class LogIssue:
+    """One finding: ``line`` is 1-based (None when it concerns the whole log), ``offset`` its
+    first byte, ``seq`` the sequence number the line claims if it could be read."""
+
+    reason: LogFault
+    line: int | None
+    offset: int | None
+    detail: str
+    seq: int | None = None
+    source: str | None = None
+    """The log concerned, when several are verified together."""
+
+
+@dataclass(frozen=True, eq=False)
+class LogReport:
+    """The outcome of :func:`verify_log`; ``entries`` are the lines verified before any issue."""
+
+    path: str
+    key_id: str
+    entries: tuple[LogEntry, ...]
+    tree: MerkleTree
+    issues: tuple[LogIssue, ...]
+    checkpoint: Checkpoint | None = None
+    torn: TornTail | None = field(default=None)
+
+    @property
+    def ok(self) -> bool:
+        """True when every line and the checkpoint (if one was given) verified."""
+        return not self.issues
+
+    @property
+    def issue(self) -> LogIssue | None:
+        """The first problem, or None."""
+        return self.issues[0] if self.issues else None
+
+
+class _Fail(StrEnum):
+    PARSE = "parse"
+    SOURCE = "source"
+    KEY = "key"
+    SIGNATURE = "signature"
+    SEQ = "seq"
+    LINK = "link"
+    GENESIS = "genesis"
+
+
+@dataclass
+class _Walk:
+    lines: LogLines
+    public_key: Ed25519PublicKey
+    kid: str
+    source: str | None
+    check_signatures: bool
+    genesis_key: str = ""
+
+    def __post_init__(self) -> None:
+        self.genesis_key = _raw_b64(self.public_key)
+
+    def inspect(self, index: int, seq: int, prev: str) -> tuple[LogEntry | None, _Fail | None, str]:
+        try:
+            entry = parse_entry(self.lines.line(index))
+        except CaptureLogError as exc:
+            return None, _Fail.PARSE, f"{exc.reason}: {exc}"
+        if self.source is not None and entry.source != self.source:
+            return entry, _Fail.SOURCE, f"line is from {entry.source!r}, not {self.source!r}"
+        if entry.key_id != self.kid:
+            return entry, _Fail.KEY, f"signed by key {entry.key_id}, expected {self.kid}"
+        if self.check_signatures and not entry.signature_valid(self.public_key):
+            return entry, _Fail.SIGNATURE, "signature does not match the line"
+        if entry.seq != seq:
+            return entry, _Fail.SEQ, f"sequence number {entry.seq}, expected {seq}"
+        if entry.prev != prev:
+            return entry, _Fail.LINK, "prev does not name the line before"
+        if seq == 0 and (entry.kind != GENESIS_KIND or not isinstance(entry.data, dict)
+                         or entry.data.get("public_key") != self.genesis_key):
+            return entry, _Fail.GENESIS, "first line is not a genesis entry for this key"
+        return entry, None, ""
+
+    def classify(self, index: int, seq: int, prev: str, entry: LogEntry | None, fail: _Fail,
+                 detail: str) -> LogIssue:
+        lines = self.lines
+        where = (index + 1, lines.starts[index])
+        claimed = entry.seq if entry else None
+        if index + 1 < len(lines) and self.inspect(index + 1, seq, prev)[1] is None:
+            return LogIssue(LogFault.INSERTED, *where, "line does not belong: the next line "
+                            f"continues the chain without it ({detail})", claimed)
+        if fail is _Fail.PARSE:
+            reason = LogFault.NOT_CANONICAL if detail.startswith("not_canonical") else LogFault.MALFORMED
+            return LogIssue(reason, *where, detail, claimed)
+        assert entry is not None
+        if fail is _Fail.SOURCE:
+            return LogIssue(LogFault.WRONG_SOURCE, *where, detail, claimed)
+        if fail is _Fail.KEY:
+            return LogIssue(LogFault.WRONG_KEY, *where, detail, claimed)
+        if fail is _Fail.SIGNATURE:
+            vouched = index + 1 < len(lines) and _prev_of(lines.line(index + 1)) == entry.line_hash.hex()
+            if vouched:
+                return LogIssue(LogFault.BAD_SIGNATURE, *where, "signature does not verify, yet the "
+                                "next line chains to this line as written", claimed)
+            return LogIssue(LogFault.EDITED, *where, "line was changed after it was signed", claimed)
+        if fail is _Fail.SEQ:
+            if entry.seq < seq:
+                return LogIssue(LogFault.INSERTED, *where, f"repeats sequence number {entry.seq}",
+                                claimed)
+            if self._found_later(index + 1, seq):
+                return LogIssue(LogFault.REORDERED, *where, f"{detail}; entry {seq} comes later",
+                                claimed)
+            return LogIssue(LogFault.DELETED, *where, f"entries {seq}..{entry.seq - 1} are missing",
+                            claimed)
+        if fail is _Fail.GENESIS:
+            return LogIssue(LogFault.BAD_GENESIS, *where, detail, claimed)
+        return LogIssue(LogFault.BROKEN_CHAIN, *where, detail, claimed)
+
+    def _found_later(self, start: int, seq: int) -> bool:
+        for index in range(start, len(self.lines)):
+            try:
+                if parse_entry(self.lines.line(index)).seq == seq:
+                    return True
+            except CaptureLogError:
+                continue
+        return False
+
+
+def _prev_of(line: bytes) -> str | None:
+    try:
+        return parse_entry(line).prev
+    except CaptureLogError:
+        return None
+
+
+def _raw_b64(public_key: Ed25519PublicKey) -> str:
+    return base64.b64encode(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+
+
+def verify_log(log: Path | str | LogLines, public_key: Ed25519PublicKey, *,
+               source: str | None = None, checkpoint: str | None = None,
+               check_signatures: bool = True) -> LogReport:
+    """Verify a log file (or lines already read) against the terminal's public key.
+
+    ``source``, if given, is the terminal id every line must carry; ``checkpoint`` is a signed
+    checkpoint note that must be signed by the same key and match the first entries.  Never
+    raises for a bad log: every finding is in the report.
+    """
+    kid = key_id(public_key)
+    try:
+        lines = log if isinstance(log, LogLines) else read_log_lines(log)
+    except CaptureLogError as exc:
+        issue = LogIssue(LogFault.UNREADABLE, None, None, str(exc))
+        return LogReport(str(log), kid, (), MerkleTree(), (issue,))
+    walk = _Walk(lines, public_key, kid, source, check_signatures)
+    entries: list[LogEntry] = []
+    tree = MerkleTree()
+    issues: list[LogIssue] = []
+    prev = GENESIS_PREV
+    for index in range(len(lines)):
+        entry, fail, detail = walk.inspect(index, len(entries), prev)
+        if fail is not None:
+            issues.append(walk.classify(index, len(entries), prev, entry, fail, detail))
+            break
+        assert entry is not None
+        entries.append(entry)
+        tree.append_entry(entry.line)
+        prev = entry.line_hash.hex()
+    if not issues and lines.torn is not None:
+        torn = lines.torn
+        issues.append(LogIssue(LogFault.TORN_TAIL, torn.line, torn.offset,
+                               f"last line is incomplete ({torn.length} bytes, no newline)"))
+    if not issues and not entries:
+        issues.append(LogIssue(LogFault.EMPTY, None, None, "log has no entries"))
+    parsed = None
+    if checkpoint is not None:
+        parsed, problem = _check_checkpoint(checkpoint, public_key, tree, bool(issues), lines)
+        if problem is not None:
+            issues.append(problem)
+    return LogReport(lines.path, kid, tuple(entries), tree, tuple(issues), parsed, lines.torn)
+
+
+def _check_checkpoint(note: str, public_key: Ed25519PublicKey, tree: MerkleTree,
+                      damaged: bool, lines: LogLines) -> tuple[Checkpoint | None, LogIssue | None]:
+    try:
+        unverified = Checkpoint.parse(note[:note.rfind("\n\n") + 1])
+        verifier = NoteVerifier.for_key(unverified.origin, public_key)
+        checkpoint = open_checkpoint(note, [verifier])
+    except CheckpointError as exc:
+        return None, LogIssue(LogFault.CHECKPOINT_INVALID, None, None,
+                              f"checkpoint does not verify with this log's key: {exc.reason}")
+    if checkpoint.size > tree.size:
+        if damaged:
+            return checkpoint, None  # the line-level issue already explains the shortfall
+        return checkpoint, LogIssue(LogFault.TRUNCATED, tree.size + 1, lines.complete_size,
+                                    f"checkpoint counts {checkpoint.size} entries, the log has "
+                                    f"{tree.size}")
+    if tree.root(checkpoint.size) != checkpoint.root_hash:
+        return checkpoint, LogIssue(LogFault.CHECKPOINT_MISMATCH, None, None,
+                                    f"the first {checkpoint.size} entries do not have the "
+                                    f"checkpoint's root hash")
+    return checkpoint, None
+
+
+@dataclass(frozen=True, eq=False)
+class LogTail:
+    """What a writer needs to continue a log: size, last line hash, tree, torn tail if any."""
+
+    size: int
+    line_hash: bytes
+    tree: MerkleTree
+    torn: TornTail | None
+    path: str = ""
+
+    @classmethod
+    def empty(cls) -> LogTail:
+        """The state of a log with no lines yet."""
+        return cls(0, bytes.fromhex(GENESIS_PREV), MerkleTree(), None)
+
+    def raise_torn(self) -> None:
+        """Raise :class:`~crypto.errors.TornTailError` for the torn tail."""
+        assert self.torn is not None
+        torn = self.torn
+        raise TornTailError(f"{self.path}: line {torn.line} at byte {torn.offset} is incomplete "
+                            f"({torn.length} bytes); the log was not closed cleanly",
+                            path=self.path, line=torn.line, offset=torn.offset, length=torn.length)
+
+
+def resume_state(path: Path, public_key: Ed25519PublicKey, source: str) -> LogTail:
+    """Check a log before continuing it and return where it ends.
+
+    Checks every line's form and chain link and the last line's signature (the chain binds
+    every earlier line to it); raises :class:`~crypto.errors.CaptureLogError` naming the line.
+    """
+    report = verify_log(path, public_key, source=source, check_signatures=False)
+    issue = report.issue
+    if issue is not None and issue.reason is not LogFault.TORN_TAIL:
+        raise CaptureLogError(f"{path}: line {issue.line}: {issue.reason}: {issue.detail}",
+                              reason=str(issue.reason), path=str(path), line=issue.line,
+                              offset=issue.offset)
+    if not report.entries:
+        # Only a torn first line: nothing was ever durable.
+        return LogTail(0, bytes.fromhex(GENESIS_PREV), MerkleTree(), report.torn, str(path))
+    last = report.entries[-1]
+    if not last.signature_valid(public_key):
+        line = len(report.entries)
+        raise CaptureLogError(f"{path}: line {line}: last line's signature does not verify",
+                              reason=str(LogFault.EDITED), path=str(path), line=line)
+    return LogTail(len(report.entries), last.line_hash, report.tree, report.torn, str(path))
