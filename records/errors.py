@@ -124,7 +124,8 @@ class NotYourTurn(SigningError):
                  current_order: int, current_role: str, current_zh: str, current_en: str) -> None:
         super().__init__(
             reason="not_your_turn", order=order, role=role,
-            zh=f"现在轮到{current_zh}（第 {current_order} 位）签名，不是{label_zh}（第 {order} 位）",
+            zh=f"现在轮到{current_zh}（第 {current_order} 位）签名，"
+               f"不是{label_zh}（第 {order} 位）",
             en=f"it is the {current_en}'s turn (no. {current_order}), not the {label_en}'s "
                f"(no. {order})")
         self.current_order = current_order
@@ -165,7 +166,8 @@ class BlobCorrupted(BlobError):
 
     def __init__(self, *, expected: str, actual: str, path: str | None, size: int) -> None:
         super().__init__(reason="blob_corrupted", sha256=expected, path=path,
-                         zh=f"文件内容已损坏或被篡改：应为 {expected}，实为 {actual}（{size} 字节）",
+                         zh=f"文件内容已损坏或被篡改：应为 {expected}，"
+                            f"实为 {actual}（{size} 字节）",
                          en=f"blob content does not match its hash: expected {expected}, "
                             f"got {actual} ({size} bytes)")
         self.expected = expected

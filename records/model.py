@@ -110,8 +110,10 @@ class Case(Base):
     cause: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
 
-    persons: Mapped[list[Person]] = relationship(back_populates="case", order_by="Person.created_at")
-    records: Mapped[list[Record]] = relationship(back_populates="case", order_by="Record.created_at")
+    persons: Mapped[list[Person]] = relationship(back_populates="case",
+                                                 order_by="Person.created_at")
+    records: Mapped[list[Record]] = relationship(back_populates="case",
+                                                 order_by="Record.created_at")
 
 
 class Person(Base):
