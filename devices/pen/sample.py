@@ -36,6 +36,7 @@ class PenProtocol(StrEnum):
     HID_DIGITIZER = "hid-digitizer"    # generic usage page 0x0D, from the report descriptor
     WACOM_GRAPHIRE = "wacom-graphire"  # Wacom vendor report 2 (kernel wacom_graphire_irq)
     WACOM_STU = "wacom-stu"            # Wacom STU signature pads (reports 0x01 / 0x34)
+    ISO_19794_7 = "iso-19794-7"        # read back from an ISO/IEC 19794-7 record
 
 
 @dataclass(frozen=True, slots=True)

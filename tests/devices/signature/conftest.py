@@ -1,0 +1,1 @@
+"""Fixtures for the signature-format tests."""
