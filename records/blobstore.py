@@ -50,7 +50,7 @@ class BlobReader(io.RawIOBase):
     raises ``BlobCorrupted`` if the bytes were not the blob's.  Read it to the end (or use
     :meth:`BlobStore.read_bytes` / :meth:`BlobStore.copy_to`) to have it checked."""
 
-    def __init__(self, file: BinaryIO, path: Path, sha256: str) -> None:
+    def __init__(self, file: io.BufferedReader, path: Path, sha256: str) -> None:
         super().__init__()
         self._file = file
         self._path = path

@@ -194,9 +194,11 @@ class RecordService:
             # Whoever signed for a role before signs again, unless the record now names
             # someone else for it.
             name_fields = {s.role.value: s.name_field for s in template.signatories}
-            assigned: dict[Role | str, str] = {
-                s.role: s.person_id for s in head.signatories
-                if not name_fields.get(s.role) or values.get(name_fields[s.role]) == s.name}
+            assigned: dict[Role | str, str] = {}
+            for row in head.signatories:
+                field = name_fields.get(row.role)
+                if field is None or values.get(field) == row.name:
+                    assigned[row.role] = row.person_id
             assigned.update(signatories or {})
             where: dict[Role | str, Station | str] = {s.role: s.station for s in head.signatories}
             where.update(stations or {})
