@@ -131,8 +131,9 @@ class LinkEndpoint:
 
     @property
     def status(self) -> LinkStatus:
-        """The latest link status (also reported to ``on_status`` on every change)."""
-        return self._status
+        """The latest link status with the current backlog (``on_status`` hears of each change)."""
+        with self._lock:
+            return replace(self._status, backlog=self._proto.backlog)
 
     @property
     def session(self) -> str:

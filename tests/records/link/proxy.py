@@ -40,7 +40,13 @@ class TcpProxy:
     def stop(self) -> None:
         async def _stop() -> None:
             self._server.close()
+            self._flowing.set()
             self._abort_all()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            await asyncio.wait(tasks, timeout=1.0) if tasks else None
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await self._server.wait_closed()
         asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(5)
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -77,6 +83,12 @@ class TcpProxy:
         self._writers.clear()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await self._forward(reader, writer)
+        except asyncio.CancelledError:
+            writer.transport.abort()
+
+    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
@@ -95,10 +107,14 @@ class TcpProxy:
                     *, upstream: bool) -> None:
         while True:
             await self._flowing.wait()
-            data = await reader.read(65536)
+            try:
+                data = await reader.read(65536)
+            except OSError:
+                data = b""
+            # Nothing crosses a stalled path, not even the end of a connection.
+            await self._flowing.wait()
             if not data:
                 break
-            await self._flowing.wait()
             if writer.transport.is_closing():
                 break
             writer.write(data)
