@@ -33,6 +33,7 @@ from pyhanko.sign.ades.api import GenericCommitment
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
 from pyhanko.stamp import TextStampStyle
 
 from crypto.appearance import StampSpec, seal_style, stamp_style
@@ -57,6 +58,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# Validation data for the document timestamp goes in *before* it, so the timestamp is the
+# file's last revision and covers every byte (no unsigned tail a byte could hide in).
+# VRI entries are a deprecated relic that would force DSS updates after the timestamp.
+_SEAL_DSS = DSSContentSettings(
+    include_vri=False,
+    next_ts_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True))
 
 
 class PadesError(CryptoError):
@@ -159,7 +167,8 @@ async def async_seal(pdf: bytes, *, field: str, key: SigningKey, checkpoints: Se
                                 subfilter=SigSeedSubFilter.PADES, name=seal_name,
                                 reason=reason, location=location, embed_validation_info=True,
                                 validation_context=context, use_pades_lta=True,
-                                signer_key_usage={"non_repudiation"})
+                                signer_key_usage={"non_repudiation"},
+                                dss_settings=_SEAL_DSS)
     extras = (SignedAttribute(CHECKPOINT_ATTRIBUTE, CheckpointList(list(checkpoints))),)
     return await _sign(with_dss, meta, key, GenericCommitment.PROOF_OF_ORIGIN, extras,
                        timestamps, seal_style(seal_name, font_path, box))

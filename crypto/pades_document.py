@@ -62,14 +62,21 @@ def open_reader(pdf: bytes) -> PdfFileReader:
         raise DocumentError(f"unreadable PDF: {exc}", reason="not_pdf") from exc
 
 
-def _page_of(reader: PdfFileReader, widget: object) -> int:
+def _page_of(reader: PdfFileReader, widget_ref: object) -> int:
+    """Index of the widget's page (its /P entry, else the page whose /Annots holds it)."""
     try:
-        page_ref = widget.get_object().raw_get("/P")  # type: ignore[attr-defined]
-        for ix in range(reader.root["/Pages"]["/Count"]):
-            _page, ref = reader.find_page_for_modification(ix)
-            if ref == page_ref:
+        widget = widget_ref.get_object()  # type: ignore[attr-defined]
+        declared = widget.raw_get("/P") if "/P" in widget else None
+        target = widget_ref.reference  # type: ignore[attr-defined]
+        for ix in range(int(reader.root["/Pages"]["/Count"])):
+            page_ref, _resources = reader.find_page_for_modification(ix)
+            if declared is not None and page_ref.reference == declared.reference:
                 return ix
-    except (KeyError, AttributeError, PdfError):
+            annots = page_ref.get_object().get("/Annots")
+            if annots is not None and any(annots.raw_get(i).reference == target
+                                          for i in range(len(annots))):
+                return ix
+    except (KeyError, AttributeError, PdfError, TypeError):
         pass
     return -1
 
@@ -80,9 +87,9 @@ def signature_fields(reader: PdfFileReader) -> list[SignatureField]:
     try:
         for name, value, ref in enumerate_sig_fields(reader):
             field_obj = ref.get_object()
-            widget = field_obj if "/Rect" in field_obj else field_obj["/Kids"][0].get_object()
-            rect = tuple(float(v) for v in widget["/Rect"])
-            found.append(SignatureField(name, _page_of(reader, widget), rect,  # type: ignore[arg-type]
+            widget_ref = ref if "/Rect" in field_obj else field_obj.raw_get("/Kids")[0]
+            rect = tuple(float(v) for v in widget_ref.get_object()["/Rect"])
+            found.append(SignatureField(name, _page_of(reader, widget_ref), rect,  # type: ignore[arg-type]
                                         value is not None))
     except (PdfError, KeyError, IndexError, TypeError) as exc:
         raise DocumentError(f"unreadable signature fields: {exc}", reason="not_pdf") from exc

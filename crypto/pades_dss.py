@@ -73,9 +73,8 @@ async def add_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
         except (PathBuildingError, PathValidationError) as exc:
             raise ValidationDataError(f"{sig.field_name}: {exc}", reason="chain_invalid",
                                       field=sig.field_name) from exc
-        DocumentSecurityStore.supply_dss_in_writer(
-            writer, sig.pkcs7_content.hex().encode("ascii"), paths=paths,
-            validation_context=context)
+        DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths,
+                                                   validation_context=context)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
