@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from crypto.capture_log_entry import GENESIS_KIND, GENESIS_PREV, LogEntry, key_id, parse_entry
 from crypto.capture_log_file import LogLines, TornTail, read_log_lines
-from crypto.checkpoint import Checkpoint, NoteVerifier, open_checkpoint
+from crypto.checkpoint import Checkpoint, NoteVerifier, open_checkpoint, peek_checkpoint
 from crypto.errors import CaptureLogError, CheckpointError, TornTailError
 from crypto.merkle import MerkleTree
 
@@ -81,6 +81,9 @@ class LogReport:
     tree: MerkleTree
     issues: tuple[LogIssue, ...]
     checkpoint: Checkpoint | None = None
+    """The checkpoint given to :func:`verify_log`, if its signature verified."""
+    checkpoint_note: str | None = None
+    """That checkpoint's signed note text."""
     torn: TornTail | None = field(default=None)
 
     @property
@@ -232,13 +235,14 @@ def verify_log(log: Path | str | LogLines, public_key: Ed25519PublicKey, *,
         parsed, problem = _check_checkpoint(checkpoint, public_key, tree, bool(issues), lines)
         if problem is not None:
             issues.append(problem)
-    return LogReport(lines.path, kid, tuple(entries), tree, tuple(issues), parsed, lines.torn)
+    return LogReport(lines.path, kid, tuple(entries), tree, tuple(issues), parsed,
+                     checkpoint if parsed is not None else None, lines.torn)
 
 
 def _check_checkpoint(note: str, public_key: Ed25519PublicKey, tree: MerkleTree,
                       damaged: bool, lines: LogLines) -> tuple[Checkpoint | None, LogIssue | None]:
     try:
-        unverified = Checkpoint.parse(note[:note.rfind("\n\n") + 1])
+        unverified = peek_checkpoint(note)
         verifier = NoteVerifier.for_key(unverified.origin, public_key)
         checkpoint = open_checkpoint(note, [verifier])
     except CheckpointError as exc:

@@ -32,6 +32,7 @@ __all__ = [
     "open_note",
     "sign_checkpoint",
     "open_checkpoint",
+    "peek_checkpoint",
 ]
 
 _ED25519 = 0x01
@@ -243,3 +244,12 @@ def open_checkpoint(note: str | bytes, verifiers: Iterable[NoteVerifier],
         raise CheckpointError(f"checkpoint is for {checkpoint.origin!r}, not {origin!r}",
                               reason="wrong_origin")
     return checkpoint
+
+
+def peek_checkpoint(note: str) -> Checkpoint:
+    """Parse a signed checkpoint's text WITHOUT checking signatures: to find its origin or size
+    before choosing a key.  Never trust what it returns; :func:`open_checkpoint` does that."""
+    split = note.rfind("\n\n")
+    if split < 0:
+        raise CheckpointError("no blank line before the signatures", reason="malformed_note")
+    return Checkpoint.parse(note[:split + 1])
