@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
 from records.fields import validate_fields
-from records.fonts import cjk_font_path
+from records.fonts import cjk_font_path, missing_glyphs
 from records.render_fields import FieldPlan, write_revision_zero
 from records.render_story import (
     FONT_NAME,
@@ -135,6 +135,16 @@ def _check_signatories(request: RenderRequest, values: Mapping[str, Any]) -> Non
                           f"these signatories must sign this record: {', '.join(missing)}")
 
 
+def _check_glyphs(request: RenderRequest, font: Path) -> None:
+    """Text that comes with the request rather than from validated fields must be drawable too."""
+    texts = [request.record_id] + [piece for line in request.signatories for piece in (
+        line.name, line.label.zh, line.label.en, line.statement.zh, line.statement.en)]
+    missing = sorted({c for text in texts for c in missing_glyphs(text, font)})
+    if missing:
+        raise RenderError("glyph_missing", "the font cannot draw: " + " ".join(
+            f"{c} (U+{ord(c):04X})" for c in missing))
+
+
 def _footer_canvas(request: RenderRequest):
     """A canvas class that paints 'page x of y' and the record id once the page count is known."""
     template = request.template
@@ -211,7 +221,9 @@ def render_record(request: RenderRequest, *, font: Path | None = None) -> Render
         raise RenderError("bad_record_id", "the record id must be printable and non-empty")
     values = validate_fields(request.template, request.values, today=request.created.date())
     _check_signatories(request, values)
-    register_font(font or cjk_font_path())
+    font_path = font or cjk_font_path()
+    _check_glyphs(request, font_path)
+    register_font(font_path)
     placements: dict[str, Placement] = {}
     typeset, pages = _typeset(request, values, placements)
     hand = [SignatureField(signature_field_name(line.order, line.role), line.role, line.order,

@@ -118,7 +118,7 @@ class _Styles:
         self.issuer = style("issuer", 15, 22, alignment=TA_CENTER, spaceAfter=4)
         self.heading = style("heading", 12.5, 20, spaceBefore=8, spaceAfter=2)
         self.subheading = style("subheading", 10, 14, textColor=_GREY, spaceAfter=2)
-        self.body = style("body", 11, 18.5)
+        self.body = style("body", 11, 18.5, spaceAfter=1.5)
         self.small = style("small", 8.5, 12, textColor=_GREY)
         self.label = style("label", 10, 14)
         self.value = style("value", 11, 15)

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -332,6 +333,22 @@ def test_unusable_requests_raise_render_error(templates, change, reason):
     with pytest.raises(RenderError) as caught:
         render_record(change(base))
     assert caught.value.reason == reason
+
+
+def test_text_the_font_cannot_draw_is_refused(templates):
+    base = request_for(templates["custody_notice"])
+    odd = replace(base, signatories=(replace(base.signatories[0], name="李明\U0001F58A"),
+                                     *base.signatories[1:]))
+    with pytest.raises(RenderError) as caught:
+        render_record(odd)
+    assert caught.value.reason == "glyph_missing" and "U+1F58A" in str(caught.value)
+
+
+def test_concurrent_renders_agree(templates, transcript):
+    template = templates["interrogation_transcript"]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: render_record(request_for(template)).sha256, range(3)))
+    assert results == [transcript.sha256] * 3
 
 
 def test_a_minor_needs_the_appropriate_adult(templates):
