@@ -19,7 +19,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from crypto.keys import PrivateKey, load_private_key, save_private_key
+from crypto.keys import KDF_ITERATIONS, PrivateKey, load_private_key, save_private_key
 from crypto.pki.builder import (PublicKey, Revocation, SubjectSpec, generate_key,
                                 make_ca_certificate, make_crl, make_end_entity)
 from crypto.pki.errors import CertificateRejected, PkiError
@@ -87,7 +87,8 @@ class SitePki:
     # ----------------------------------------------------------------- creating and opening
     @classmethod
     def create(cls, directory: Path, passphrase: bytes, *, site_name: str,
-               clock: Clock = utc_now, crl_url_base: str = "", crl_days: int = 30) -> SitePki:
+               clock: Clock = utc_now, crl_url_base: str = "", crl_days: int = 30,
+               kdf_iterations: int = KDF_ITERATIONS) -> SitePki:
         """A new site CA: a root and an issuing intermediate, keys encrypted under ``passphrase``."""
         directory = Path(directory)
         if (directory / "site.json").exists():
@@ -105,12 +106,14 @@ class SitePki:
                                            int_key.public_key(), now=now, issuer=root,
                                            issuer_key=root_key, crl_url=crl_url)
         ca = directory / "ca"
-        save_private_key(ca / "root-ca.key.pem", root_key, passphrase)
-        save_private_key(ca / "intermediate-ca.key.pem", int_key, passphrase)
+        save_private_key(ca / "root-ca.key.pem", root_key, passphrase, iterations=kdf_iterations)
+        save_private_key(ca / "intermediate-ca.key.pem", int_key, passphrase,
+                         iterations=kdf_iterations)
         _write(ca / "root-ca.cert.pem", _pem([root]))
         _write(ca / "intermediate-ca.cert.pem", _pem([intermediate]))
         index = SiteIndex(site_name=site_name, created=now, ca_key_path="ca/intermediate-ca.key.pem",
-                          crl_url_base=crl_url_base, crl_days=crl_days)
+                          crl_url_base=crl_url_base, crl_days=crl_days,
+                          kdf_iterations=kdf_iterations)
         write_index(directory / "site.json", index)
         pki = cls(directory, index, clock)
         pki.refresh_crls(passphrase)
@@ -120,7 +123,7 @@ class SitePki:
     def adopt_ca(cls, directory: Path, root: x509.Certificate, *, site_name: str,
                  intermediate: x509.Certificate | None = None,
                  issuing_key: PrivateKey | None = None, passphrase: bytes | None = None,
-                 clock: Clock = utc_now) -> SitePki:
+                 clock: Clock = utc_now, kdf_iterations: int = KDF_ITERATIONS) -> SitePki:
         """Use a site's own CA instead of creating one; with its issuing key we may issue too."""
         directory = Path(directory)
         if (directory / "site.json").exists():
@@ -140,12 +143,13 @@ class SitePki:
                                reason="ca_key_missing", path=str(directory))
             key_path = ("ca/intermediate-ca.key.pem" if intermediate is not None
                         else "ca/root-ca.key.pem")
-            save_private_key(directory / key_path, issuing_key, passphrase)
+            save_private_key(directory / key_path, issuing_key, passphrase,
+                             iterations=kdf_iterations)
         _write(directory / "ca" / "root-ca.cert.pem", _pem([root]))
         if intermediate is not None:
             _write(directory / "ca" / "intermediate-ca.cert.pem", _pem([intermediate]))
         index = SiteIndex(site_name=site_name, created=clock(), external_ca=True,
-                          ca_key_path=key_path)
+                          ca_key_path=key_path, kdf_iterations=kdf_iterations)
         write_index(directory / "site.json", index)
         return cls(directory, index, clock)
 
@@ -259,7 +263,8 @@ class SitePki:
             self._refuse_duplicate(name, role)
             key = generate_key(PROFILES[role].key_type)
             key_rel = f"certs/{name}/{role.value}.key.pem"
-            save_private_key(self._dir / key_rel, key, key_passphrase or ca_passphrase)
+            save_private_key(self._dir / key_rel, key, key_passphrase or ca_passphrase,
+                             iterations=self._index.kdf_iterations)
             issued.append(self._sign_and_record(
                 role, name, key.public_key(), issuer_key, KeyLocation("file", key_rel),
                 common_name=common_name, dns_names=dns_names or (name, "localhost"),
@@ -296,7 +301,8 @@ class SitePki:
                 raise PkiError("a passphrase is needed to store the imported key",
                                reason="passphrase_needed", name=name)
             key_rel = f"certs/{name}/{role.value}.key.pem"
-            save_private_key(self._dir / key_rel, key, key_passphrase)
+            save_private_key(self._dir / key_rel, key, key_passphrase,
+                             iterations=self._index.kdf_iterations)
             location = KeyLocation("file", key_rel)
         elif token_key is not None:
             location = token_key

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from crypto.keys import KDF_ITERATIONS
 from crypto.pki.errors import PkiError
 from crypto.pki.roles import Role
 
@@ -99,6 +100,8 @@ class SiteIndex:
     crl_url_base: str = ""
     crl_days: int = 30
     crl_number: int = 0
+    kdf_iterations: int = KDF_ITERATIONS
+    """PBKDF2 rounds for keys stored here."""
     entries: tuple[PkiEntry, ...] = field(default_factory=tuple)
 
     def with_entries(self, entries: tuple[PkiEntry, ...]) -> SiteIndex:
@@ -125,6 +128,7 @@ def read_index(path: Path) -> SiteIndex:
                          crl_url_base=data.get("crl_url_base", ""),
                          crl_days=int(data.get("crl_days", 30)),
                          crl_number=int(data.get("crl_number", 0)),
+                         kdf_iterations=int(data.get("kdf_iterations", KDF_ITERATIONS)),
                          entries=tuple(PkiEntry.from_json(e) for e in data.get("entries", [])))
     except (KeyError, TypeError, ValueError) as exc:
         raise PkiError(f"{path} is damaged: {exc}", reason="pki_corrupt",
@@ -142,6 +146,7 @@ def write_index(path: Path, index: SiteIndex) -> None:
         "crl_url_base": index.crl_url_base,
         "crl_days": index.crl_days,
         "crl_number": index.crl_number,
+        "kdf_iterations": index.kdf_iterations,
         "entries": [e.to_json() for e in index.entries],
     }
     path.parent.mkdir(parents=True, exist_ok=True)

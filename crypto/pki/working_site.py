@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from crypto.keys import KDF_ITERATIONS
 from crypto.pki.roles import Kind
 from crypto.pki.site import Clock, SitePki, utc_now
 
@@ -18,13 +19,13 @@ def create_working_site(directory: Path, passphrase: bytes, *, site_name: str,
                         officer_names: Sequence[str] = (),
                         seal_name: str = "seal", tsa_name: str = "tsa",
                         archive_name: str = "archive", clock: Clock = utc_now,
-                        crl_url_base: str = "") -> SitePki:
+                        crl_url_base: str = "", kdf_iterations: int = KDF_ITERATIONS) -> SitePki:
     """Create the CA and issue terminal, workstation, officer, seal, TSA and archive certificates.
 
     ``officer_names`` are display names (any script) matched by position to ``officers``.
     """
     pki = SitePki.create(directory, passphrase, site_name=site_name, clock=clock,
-                         crl_url_base=crl_url_base)
+                         crl_url_base=crl_url_base, kdf_iterations=kdf_iterations)
     for name in terminals:
         pki.issue(Kind.TERMINAL, name, ca_passphrase=passphrase)
     for name in workstations:

@@ -37,6 +37,7 @@ from crypto.pki import Identity, Role, SitePki, create_working_site, utc_now
 from crypto.verify_pdf import RecordExpectations
 
 PASSPHRASE = b"correct horse battery staple"
+FAST_KDF = 10_000  # key-file PBKDF2 rounds in tests; the product default is 600 000
 CERTIFICATION = "Sig_1_prosecutor"
 SIGNATORIES = (("Sig_2_appropriate_adult", "王五", "法定代理人"),
                ("Sig_3_suspect", "张三", "犯罪嫌疑人"))
@@ -62,7 +63,7 @@ def _scratch() -> Path:
 def site() -> SitePki:
     """A working site created once (CA, terminal, workstation, officer, seal, TSA, archive)."""
     return create_working_site(_scratch() / "pki", PASSPHRASE, site_name=INSTITUTION,
-                               officer_names=("李检察官",))
+                               officer_names=("李检察官",), kdf_iterations=FAST_KDF)
 
 
 @cache

@@ -102,7 +102,7 @@ def test_another_key_cannot_open_the_evidence() -> None:
 
 def test_roots_of_another_site_trust_nothing(tmp_path: pytest.TempPathFactory) -> None:
     other = create_working_site(tmp_path / "other", b"pw", site_name="Elsewhere",
-                                terminals=(), workstations=(), officers=())
+                                terminals=(), workstations=(), officers=(), kdf_iterations=1000)
     report = verify(sealed_record().sealed, trust=ValidationMaterial((other.root,)))
     assert "untrusted" in report.reasons()
     assert all(c.verdict is Verdict.FAIL for c in report.checks if c.name == "signature")
