@@ -4,6 +4,11 @@ field per signatory (signing order) plus the seal field, all locked as the signi
 The same request always gives the same bytes; the SHA-256 of those bytes is the record's
 identity.  Page numbers are 1-based on paper; :class:`SignatureField.page` is 0-based like
 pyHanko's ``on_page``.
+
+Languages: ``zh`` (default) and ``en`` print one language; ``zh+en`` prints labels side by
+side (Chinese, then English in smaller grey type) and running texts one after the other,
+Chinese first, so the Chinese wording reads exactly as on the Chinese form.  Field values
+print as entered (they are not translated).
 """
 
 from __future__ import annotations

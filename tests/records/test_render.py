@@ -305,6 +305,25 @@ def test_signing_out_of_order_breaks_the_earlier_lock(transcript, throwaway_sign
     assert result[names[-1]].modification_level is ModificationLevel.OTHER
 
 
+def test_all_in_order_then_the_seal_locks_the_document(rendered, throwaway_signer):
+    signer, context = throwaway_signer
+    record = rendered["custody_notice"]
+    signed = sign(record.pdf, record.fields[0].name, signer, certify=True)
+    for field in (*record.fields[1:], record.seal):
+        signed = sign(signed, field.name, signer)
+    assert all(s.bottom_line for s in statuses(signed, context).values())
+    # Any change after the seal (here: one more signature field) breaks every signature.
+    writer = IncrementalPdfFileWriter(signed)
+    sig_fields.append_signature_field(writer, sig_fields.SigFieldSpec(
+        "Sig_Extra", on_page=0, box=(10, 10, 50, 50)))
+    tampered = io.BytesIO()
+    writer.write(tampered)
+    after = statuses(tampered, context)
+    assert set(after) == {f.name for f in record.fields} | {SEAL_FIELD}
+    assert not any(s.bottom_line for s in after.values())
+    assert after[SEAL_FIELD].modification_level is ModificationLevel.OTHER
+
+
 # -- refused requests ------------------------------------------------------------------------
 
 def test_bad_values_raise_field_validation_error(templates):
