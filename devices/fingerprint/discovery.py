@@ -33,8 +33,8 @@ SIMULATED_NAME = "Simulated R30x fingerprint reader (模拟指纹仪)"
 
 
 def is_simulated_path(path: str) -> bool:
-    """True for the path that stands for Inkseal's simulated reader."""
-    return path.startswith("simulated:")
+    """True for the path that stands for Inkseal's simulated reader ("simulated[:...]")."""
+    return path == "simulated" or path.startswith("simulated:")
 
 
 def list_fingerprint_readers(*, include_simulated: bool = False,

@@ -101,7 +101,7 @@ class SerialLink:
         self._framer = PacketFramer()
         self._ready: deque[Packet] = deque()
         self._last_byte_at = time.monotonic()
-        self._abandoned_partial = False   # a partial packet was given up since the last command
+        self._spoiled: str | None = None  # why a packet since the last command was unusable
 
     def send(self, packet: Packet) -> None:
         """Write one packet; a vanished port becomes ``PortUnavailable``."""
@@ -113,7 +113,7 @@ class SerialLink:
     def command(self, instruction: int, params: bytes = b"") -> None:
         """Flush stale input, then send a command packet to our module."""
         self.discard_input()
-        self._abandoned_partial = False
+        self._spoiled = None
         self.send(Packet.command(instruction, params, self.address))
 
     def discard_input(self) -> None:
@@ -130,7 +130,9 @@ class SerialLink:
         """The next packet of a kind in ``expect`` from our module, within ``timeout_s``.
 
         Other packets are logged and skipped. Raises ``ReaderTimeout`` (nothing came),
-        ``FramingError`` (a packet was cut short), ``CaptureCancelled`` or ``PortUnavailable``.
+        ``FramingError`` (a packet came spoiled, cut short or with a bad checksum, and the line
+        then went quiet: no point waiting out the timeout), ``CaptureCancelled`` or
+        ``PortUnavailable``.
         """
         deadline = time.monotonic() + timeout_s
         while True:
@@ -148,7 +150,8 @@ class SerialLink:
             if cancel is not None and cancel.is_set():
                 raise CaptureCancelled(device=self.device)
             now = time.monotonic()
-            if now >= deadline:
+            if now >= deadline or (self._spoiled and not self._framer.pending
+                                   and now - self._last_byte_at > STALE_GAP_S):
                 raise self._timed_out(what, timeout_s)
             self._pump(min(POLL_S, deadline - now))
 
@@ -166,7 +169,7 @@ class SerialLink:
         elif self._framer.pending and now - self._last_byte_at > STALE_GAP_S:
             # A header that promised more bytes than ever came: maybe a false header in
             # garbage that swallowed a real packet. Drop it and look again.
-            self._abandoned_partial = True
+            self._spoiled = "truncated_packet"
             self._accept(self._framer.abandon_candidate())
 
     def _accept(self, items: list[Packet | Discarded]) -> None:
@@ -187,16 +190,22 @@ class SerialLink:
                 self.stats.discarded_bytes += len(item.data)
                 if item.reason == "bad_checksum":
                     self.stats.bad_checksums += 1
+                    self._spoiled = self._spoiled or "bad_checksum"
                 log.log(level, "%s: skipped %d byte(s) at stream offset %d (%s): %s", self.device,
                         len(item.data), item.offset, item.reason, item.data[:16].hex(" "))
 
     def _timed_out(self, what: Bilingual, timeout_s: float) -> Exception:
-        if self._framer.pending or self._abandoned_partial:
+        if self._framer.pending or self._spoiled == "truncated_packet":
             return FramingError(
                 Bilingual(f"{self.device}: a packet was cut short while waiting for {what.en} "
                           "(the line went quiet half way through a packet)",
                           f"{self.device}：等待{what.zh}时数据包被截断（数据包传输中途中断）"),
                 reason="truncated_packet", device=self.device, offset=self._framer.offset)
+        if self._spoiled == "bad_checksum":
+            return FramingError(
+                Bilingual(f"{self.device}: {what.en} arrived with a bad checksum",
+                          f"{self.device}：收到的{what.zh}校验和错误"),
+                reason="bad_checksum", device=self.device, offset=self._framer.offset)
         return ReaderTimeout(
             Bilingual(f"{self.device}: no {what.en} from the fingerprint reader within "
                       f"{timeout_s:.1f} s (check the cable, the baud rate and the power)",

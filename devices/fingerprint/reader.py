@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from devices.clock import SessionClock
+from devices.fingerprint.acquisition import LiveMode, capture_fingerprint
 from devices.fingerprint.capture import CaptureProgress, FingerprintCapture, ReaderIdentity
 from devices.fingerprint.errors import (
     FramingError,
@@ -109,6 +110,7 @@ class R30xReader:
         self._link: SerialLink | None = None
         self._identity: ReaderIdentity | None = None
         self._on_close: list[Callable[[], None]] = []
+        self._late_answers = 0            # answers owed to tries that timed out
         self.parameters: SystemParameters | None = None
         self.product: ProductInfo | None = None
 
@@ -261,11 +263,17 @@ class R30xReader:
 
     def capture(self, timeout_s: float = 30.0,
                 on_progress: Callable[[CaptureProgress], None] | None = None,
-                cancel: threading.Event | None = None, **options: object) -> FingerprintCapture:
-        """Wait for a finger, follow its quality live, take the image; see ``capture_fingerprint``."""
-        from devices.fingerprint.acquisition import capture_fingerprint
+                cancel: threading.Event | None = None, *,
+                live: LiveMode | str = LiveMode.TEMPLATE_CHECK, settle_s: float = 3.0,
+                poll_s: float = 0.1, upload_retries: int = 2) -> FingerprintCapture:
+        """Wait for a finger, follow its quality live, take the image (``capture_fingerprint``).
+
+        Call it from a worker thread; ``on_progress`` is called on that thread, ``cancel``
+        may be set from any thread and is noticed within ~50 ms.
+        """
         return capture_fingerprint(self, timeout_s=timeout_s, on_progress=on_progress,
-                                   cancel=cancel, **options)  # type: ignore[arg-type]
+                                   cancel=cancel, live=live, settle_s=settle_s, poll_s=poll_s,
+                                   upload_retries=upload_retries)
 
     # -- plumbing ---------------------------------------------------------------------------
     def _require_link(self) -> SerialLink:
@@ -292,6 +300,7 @@ class R30xReader:
     def _exchange(self, instruction: Instruction, params: bytes, *, timeout_s: float | None,
                   retries: int, cancel: threading.Event | None) -> tuple[int, bytes]:
         link = self._require_link()
+        self._absorb_late_answers(cancel)
         attempt = 0
         while True:
             link.command(instruction, params)
@@ -299,6 +308,10 @@ class R30xReader:
                 packet = link.receive(timeout_s=timeout_s or self.response_timeout_s, expect=_ACK,
                                       cancel=cancel)
             except (ReaderTimeout, FramingError) as exc:
+                if isinstance(exc, ReaderTimeout):
+                    # Acknowledgements carry no command number: a slow module may still answer
+                    # this try later, and that answer must not pass for the next command's.
+                    self._late_answers += 1
                 if attempt >= retries:
                     raise
                 attempt += 1
@@ -306,6 +319,19 @@ class R30xReader:
                             instruction.name, exc.reason)
                 continue
             return packet.payload[0], packet.payload[1:]
+
+    def _absorb_late_answers(self, cancel: threading.Event | None) -> None:
+        """Before a new command, wait for answers still owed to tries that timed out."""
+        while self._late_answers > 0:
+            try:
+                packet = self._require_link().receive(timeout_s=self.response_timeout_s,
+                                                      expect=_ACK, cancel=cancel)
+            except (ReaderTimeout, FramingError):
+                self._late_answers = 0  # those commands never reached the module
+                return
+            self._late_answers -= 1
+            log.info("%s: skipped a late answer (code 0x%02X) to an earlier command",
+                     self.port_path, packet.payload[0])
 
     def _close_port(self) -> None:
         if self._link is not None:

@@ -10,7 +10,10 @@ from devices.fingerprint.emulation import FingerPlan, ModuleSettings
 from devices.fingerprint.reader import R30xReader
 from devices.fingerprint.simulator import ModuleSimulator
 
-FAST = 0.3  # response timeout for tests: the simulator answers in microseconds
+# Response timeouts for tests. The simulator answers at once, except that a new press takes
+# it 0.1-0.3 s to draw (longer on a loaded machine), as a real module takes to scan.
+PATIENT = 1.5
+FAST = 0.3  # for tests that expect silence
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def make_reader() -> Iterator[Callable[..., R30xReader]]:
     opened: list[R30xReader] = []
 
     def make(port: str, *, open_it: bool = True, **options: object) -> R30xReader:
-        options.setdefault("response_timeout_s", FAST)
+        options.setdefault("response_timeout_s", PATIENT)
         reader = R30xReader(port, **options)  # type: ignore[arg-type]
         opened.append(reader)
         if open_it:

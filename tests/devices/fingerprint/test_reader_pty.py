@@ -7,6 +7,7 @@ import time
 import pytest
 
 from devices.errors import DeviceGone, DeviceTimeout, ProtocolError
+from devices.fingerprint.emulation import FingerPlan
 from devices.fingerprint.errors import (
     FramingError,
     ImageTransferError,
@@ -18,6 +19,9 @@ from devices.fingerprint.errors import (
 from devices.fingerprint.image import decode_image
 from devices.fingerprint.protocol import IMAGE_BYTES, Instruction
 from devices.fingerprint.simulator import Fault, FaultRule, line_speed
+from devices.fingerprint.synthetic import Press
+
+from .conftest import FAST
 
 
 def test_open_identifies_the_simulated_module(simulator, make_reader) -> None:
@@ -64,7 +68,7 @@ def test_other_baud_rates_including_non_standard_ones(make_simulator, make_reade
 
 def test_wrong_baud_rate_gets_no_answer(make_simulator, make_reader) -> None:
     simulator = make_simulator(baud=115200)
-    reader = make_reader(simulator.port, open_it=False, baud=57600)
+    reader = make_reader(simulator.port, open_it=False, baud=57600, response_timeout_s=FAST)
     started = time.monotonic()
     with pytest.raises(ReaderTimeout) as caught:
         reader.open()
@@ -86,7 +90,7 @@ def test_password(make_simulator, make_reader) -> None:
 def test_address(make_simulator, make_reader) -> None:
     simulator = make_simulator(address=0x00C0FFEE)
     with pytest.raises(ReaderTimeout):
-        make_reader(simulator.port)                     # the module ignores other addresses
+        make_reader(simulator.port, response_timeout_s=FAST)  # it ignores other addresses
     assert make_reader(simulator.port, address=0x00C0FFEE).identity.address == 0x00C0FFEE
 
 
@@ -118,9 +122,13 @@ def test_bad_settings_are_refused_before_touching_the_port(make_reader, options,
 @pytest.mark.parametrize("fault", [Fault.BAD_CHECKSUM, Fault.SILENCE, Fault.TRUNCATE])
 def test_a_spoiled_answer_is_asked_for_again(simulator, make_reader, fault: Fault) -> None:
     reader = make_reader(simulator.port)
+    reader.generate_image()                          # the simulator draws the press once
     simulator.inject(FaultRule(fault, Instruction.GEN_IMG))
+    started = time.monotonic()
     assert reader.generate_image() == 0x00
-    assert simulator.emulator.commands.count(Instruction.GEN_IMG) == 2
+    # A spoiled answer is noticed once the line goes quiet, not after the full timeout.
+    assert time.monotonic() - started < (3.0 if fault is Fault.SILENCE else 1.2)
+    assert simulator.emulator.commands.count(Instruction.GEN_IMG) == 3
     if fault is Fault.BAD_CHECKSUM:
         assert reader.line_stats.bad_checksums == 1
 
@@ -135,7 +143,7 @@ def test_garbage_before_an_answer_is_skipped_and_counted(simulator, make_reader)
 
 
 def test_a_module_that_stops_answering_gives_a_timeout(simulator, make_reader) -> None:
-    reader = make_reader(simulator.port)
+    reader = make_reader(simulator.port, response_timeout_s=FAST)
     simulator.inject(FaultRule(Fault.SILENCE, times=None))
     started = time.monotonic()
     with pytest.raises(ReaderTimeout) as caught:
@@ -145,7 +153,7 @@ def test_a_module_that_stops_answering_gives_a_timeout(simulator, make_reader) -
 
 
 def test_a_reply_always_cut_short_gives_a_framing_error(simulator, make_reader) -> None:
-    reader = make_reader(simulator.port)
+    reader = make_reader(simulator.port, response_timeout_s=FAST)
     simulator.inject(FaultRule(Fault.TRUNCATE, Instruction.GEN_IMG, times=None))
     with pytest.raises(FramingError) as caught:
         reader.generate_image()
@@ -191,3 +199,19 @@ def test_the_power_on_byte_is_not_counted_as_noise(make_simulator, make_reader) 
     time.sleep(0.05)
     assert reader.generate_image() == 0x00
     assert reader.line_stats.discarded_bytes == 0
+
+
+def test_a_late_answer_is_not_taken_for_the_next_command(make_simulator, make_reader) -> None:
+    # The first GenImg of a press is slow (the simulator draws the finger, ~0.15 s); with a
+    # response timeout shorter than that, its answer comes after the driver has asked again.
+    simulator = make_simulator(finger=FingerPlan(presses=(Press.PARTIAL,), arrive_after_s=0.0))
+    reader = make_reader(simulator.port)
+    reader.response_timeout_s = 0.03
+    try:
+        assert reader.generate_image() == 0x00
+    except ReaderTimeout:
+        pass
+    reader.response_timeout_s = 1.5
+    # A corner of a finger: Img2Tz says 0x07. A stale GenImg answer would say 0x00.
+    assert reader.image_to_template() == 0x07
+    assert reader.image_to_template() == 0x07
