@@ -172,7 +172,8 @@ _LATIN_NAME = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[ .'\-][A-Za-z\u00c0-\u024f]
 
 
 def _person_name(spec: FieldSpec, value: Any, today: date) -> str:
-    name = re.sub(r"\s+", " ", _string(value).strip()).replace("•", "·")
+    # Input methods type the separator of transliterated names several ways.
+    name = re.sub(r"[•・‧･]", "·", re.sub(r"\s+", " ", _string(value).strip()))
     if _CJK_NAME.fullmatch(name):
         if len(name) < 2:
             raise _Bad("bad_name", "中文姓名至少两个字", "a Chinese name has at least two characters")

@@ -5,6 +5,24 @@ every cross-reference (layout placeholders, conditions, name fields, example val
 coverage); a bad file raises :class:`TemplateError` naming the file, the key and a
 machine-readable reason.  The file's exact text and its SHA-256 travel with the template so a
 record can always say which wording it was drafted from.
+
+File format (every text is a ``{ zh = "...", en = "..." }`` table):
+
+* top level: ``id`` (= file name), ``version``, ``title``; optional ``issuer_field`` (printed
+  above the title unless ``issuer_header = false``, and on the seal line), ``seal_caption``,
+  ``example_created`` (offset date-time of the demo record);
+* ``[[fields]]``: ``name``, ``type`` (see :data:`FIELD_TYPES`), ``label``, ``required``,
+  ``example`` (mandatory when required), ``example_en``, ``constraints`` (per type, plus
+  ``required_if``; choices list ``[[fields.constraints.options]]`` of ``value, zh, en``);
+* ``[[layout]]``: ``kind`` = heading | paragraph | fields | items | qa, with ``text``,
+  ``fields`` + ``columns``, ``items`` or ``field``; optional ``align``, ``indent``,
+  ``condition``.  ``{name}`` in a text prints that field's value;
+* ``[[signatories]]`` in signing order, the prosecutor first: ``role``, ``label``,
+  ``statement``, ``station``, ``on_refusal``; optional ``optional``, ``condition``,
+  ``name_field``.
+
+A condition is ``NAME``, ``not NAME``, ``NAME == "value"`` or ``NAME != "value"``; every field
+must be printed somewhere or switch something on, so nothing a signatory signs is hidden.
 """
 
 from __future__ import annotations

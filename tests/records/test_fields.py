@@ -174,6 +174,7 @@ def test_every_declared_field_comes_back_with_none_for_empty(template):
     ("sex", "female", "female"),
     ("minor", False, False),
     ("guardian", "  阿卜杜拉·买买提 ", "阿卜杜拉·买买提"),
+    ("guardian", "阿卜杜拉・买买提", "阿卜杜拉·买买提"),
     ("guardian", "Maria  O'Neil", "Maria O'Neil"),
     ("id_number", VALID_ID.lower(), VALID_ID),
     ("id_number", "50010819850612271x", "50010819850612271X"),
