@@ -8,6 +8,7 @@ characters before pyHanko sees it, so a 21 MB font costs a subset of a few kilob
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -147,17 +148,28 @@ def stamp_text(spec: StampSpec) -> str:
     return f"{spec.name}（{spec.role}）\n{spec.signed_at.strftime(spec.time_format)}"
 
 
+def _unix_epoch_note(record: logging.LogRecord) -> bool:
+    # Fonts built by tools that write Unix times into 'head' make fontTools warn on every
+    # load; it converts them correctly, and our subset is written with proper values.
+    return "timestamp seems very low" not in record.getMessage()
+
+
 def subset_font(font_path: Path, text: str) -> bytes:
     """A TrueType/OpenType font cut down to ``text``'s characters, scaled to 1000 units/em.
 
     pyHanko writes glyph widths in font units, so fonts with another em size would render
     with wrong spacing; rescaling the subset is cheap.
     """
+    head_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    head_log.addFilter(_unix_epoch_note)
     try:
         font = TTFont(str(font_path), lazy=True)
-    except (OSError, ValueError) as exc:
+        font["head"]  # noqa: B018 - parse it now, while the filter is in place
+    except (OSError, ValueError, KeyError) as exc:
         raise AppearanceError(f"cannot read font {font_path}: {exc}", reason="font_unreadable",
                               path=str(font_path)) from exc
+    finally:
+        head_log.removeFilter(_unix_epoch_note)
     with font:
         cmap = font.getBestCmap() or {}
         missing = "".join(sorted({c for c in text if c not in "\n" and ord(c) not in cmap}))
