@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from devices.errors import ProtocolError
 from devices.pen.hid_descriptor import FieldFlags, HidField, ReportDescriptor, ReportType
@@ -117,6 +118,22 @@ class PenReportLayout:
 
     def has(self, role: PenRole) -> bool:
         return role in self.roles
+
+    @cached_property
+    def plan(self) -> tuple[tuple[PenRole, int, int, int], ...]:
+        """(role, first bit, mask, sign bit or 0) of every variable value, for fast decoding."""
+        out = []
+        for role, ref in self.roles.items():
+            if ref.index >= 0:
+                f = ref.field
+                sign = 1 << (f.bit_size - 1) if f.is_signed else 0
+                out.append((role, f.bit_offset + ref.index * f.bit_size,
+                            (1 << f.bit_size) - 1, sign))
+        return tuple(out)
+
+    @cached_property
+    def arrays(self) -> tuple[tuple[PenRole, FieldRef], ...]:
+        return tuple((role, ref) for role, ref in self.roles.items() if ref.index < 0)
 
 
 def _in_touch(f: HidField) -> bool:
@@ -245,27 +262,29 @@ class HidPenDecoder:
         return self._sample(layout, data, t_ns)
 
     def _sample(self, layout: PenReportLayout, data: bytes, t_ns: int) -> PenSample:
-        roles = layout.roles
         caps = self.capabilities
-
-        def value(role: PenRole) -> int | None:
-            ref = roles.get(role)
-            return None if ref is None else ref.read(data)
-
-        x, y = value(PenRole.X) or 0, value(PenRole.Y) or 0
-        tip, pressure = value(PenRole.TIP), value(PenRole.PRESSURE)
-        secondary_tip = value(PenRole.SECONDARY_TIP)
-        buttons = PenButtons.NONE
-        if value(PenRole.BARREL) or value(PenRole.BUTTON_2):
+        bits = int.from_bytes(data[:layout.data_size], "little")
+        v: dict[PenRole, int] = {}
+        for role, start, mask, sign in layout.plan:  # variables: one shift and mask each
+            raw = (bits >> start) & mask
+            v[role] = raw - (sign << 1) if sign and raw & sign else raw
+        for role, ref in layout.arrays:
+            v[role] = ref.read(data)
+        get = v.get
+        x, y = v[PenRole.X], v[PenRole.Y]
+        tip, pressure, secondary_tip = get(PenRole.TIP), get(PenRole.PRESSURE), get(
+            PenRole.SECONDARY_TIP)
+        buttons = 0
+        if get(PenRole.BARREL) or get(PenRole.BUTTON_2):
             buttons |= PenButtons.BARREL
-        if value(PenRole.SECONDARY_BARREL) or value(PenRole.BUTTON_3):
+        if get(PenRole.SECONDARY_BARREL) or get(PenRole.BUTTON_3):
             buttons |= PenButtons.SECONDARY_BARREL
         if tip is not None and secondary_tip:
             buttons |= PenButtons.SECONDARY_BARREL  # secondary tip beside a tip: a side button
-        if value(PenRole.ERASER):
+        if get(PenRole.ERASER):
             buttons |= (PenButtons.SECONDARY_BARREL if self.eraser_is_button
                         else PenButtons.ERASER)
-        if value(PenRole.INVERT):
+        if get(PenRole.INVERT):
             buttons |= PenButtons.TERTIARY_BARREL if self.invert_is_button else PenButtons.INVERT
         if tip is not None:
             touching = bool(tip) or bool(buttons & PenButtons.ERASER)
@@ -274,16 +293,16 @@ class HidPenDecoder:
         elif pressure is not None:
             touching = pressure > caps.pressure.minimum  # kernel: no tip switch, touch = pressure
         else:
-            touching = bool(value(PenRole.BUTTON_1))
+            touching = bool(get(PenRole.BUTTON_1))
         if pressure is None:
             pressure = int(touching)
-        in_range_value = value(PenRole.IN_RANGE)
+        in_range_value = get(PenRole.IN_RANGE)
         in_range = bool(in_range_value) if in_range_value is not None else True
-        scan = value(PenRole.SCAN_TIME)
+        scan = get(PenRole.SCAN_TIME)
         return PenSample(
             x=x, y=y, x_mm=caps.x.to_mm(x), y_mm=caps.y.to_mm(y),
             pressure=pressure, pressure_norm=caps.pressure.normalise(pressure),
-            tilt_x=value(PenRole.TILT_X), tilt_y=value(PenRole.TILT_Y),
-            buttons=buttons, in_range=in_range or touching, touching=touching,
+            tilt_x=get(PenRole.TILT_X), tilt_y=get(PenRole.TILT_Y),
+            buttons=PenButtons(buttons), in_range=in_range or touching, touching=touching,
             device_time=None if scan is None else self.clock_counter.update(scan),
             sequence=None, t_ns=t_ns)

@@ -8,11 +8,16 @@ feature reads are answered from the recording's ``# inkseal-feature:`` lines or 
 
 At the end of the stream ``read`` raises ``DeviceGone(reason="end_of_recording")``, or, with
 ``hold_open=True``, keeps returning ``None`` like an idle device.
+
+In real time a slow reader meets what it would meet on a real device: with ``buffer_limit``
+set (64 is hidraw's per-reader ring), reports that come due while that many are already
+waiting are dropped and counted in ``dropped``, as the kernel drops them.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -65,7 +70,8 @@ class ReplayTransport:
     def __init__(self, info: TransportInfo, reports: Iterable[RecordedReport], *,
                  clock: SessionClock, descriptor: bytes | None = None,
                  speed: float | None = 1.0, features: FeatureResponder | None = None,
-                 hold_open: bool = False, gone_after: int | None = None) -> None:
+                 hold_open: bool = False, gone_after: int | None = None,
+                 buffer_limit: int | None = None) -> None:
         if speed is not None and speed <= 0:
             raise ValueError("speed must be positive, or None for as fast as possible")
         self.info = info
@@ -76,6 +82,10 @@ class ReplayTransport:
         self.features = features or RecordedFeatures({}, info.path)
         self.written: list[tuple[str, bytes]] = []
         self.delivered = 0
+        self.dropped = 0
+        self.buffer_limit = buffer_limit
+        self.lateness_ns: list[int] = []  # read time minus due time, real-time mode only
+        self._due: deque[tuple[int, bytes]] = deque()
         self._descriptor = descriptor
         self._reports: Iterator[RecordedReport] = iter(reports)
         self._pending: RecordedReport | None = None
@@ -93,6 +103,11 @@ class ReplayTransport:
         if self.gone_after is not None and self.delivered >= self.gone_after:
             raise DeviceGone(f"{self.info.path}: device unplugged", device=self.info.path,
                              reason="unplugged")
+        if self.speed is not None and self.buffer_limit is not None:
+            with self._lock:
+                if self._start_ns is None:
+                    self._start_ns = self.clock.now_ns()
+            return self._read_buffered(timeout_ms)
         with self._lock:
             if self._start_ns is None:
                 self._start_ns = self.clock.now_ns()
@@ -123,6 +138,42 @@ class ReplayTransport:
             self._pending = None
             self.delivered += 1
         return InputReport(pending.data, t_ns)
+
+    def _read_buffered(self, timeout_ms: int) -> InputReport | None:
+        """Real time with a bounded device buffer: due reports queue up, overflow is dropped."""
+        assert self.speed is not None and self._start_ns is not None
+        deadline = self.clock.now_ns() + timeout_ms * 1_000_000
+        while True:
+            now = self.clock.now_ns()
+            with self._lock:
+                if self._pending is None:
+                    self._pending = next(self._reports, None)
+                while self._pending is not None:
+                    due = self._start_ns + int(self._pending.time_s / self.speed * 1e9)
+                    if due > now:
+                        break
+                    if len(self._due) < self.buffer_limit:  # type: ignore[operator]
+                        self._due.append((due, self._pending.data))
+                    else:
+                        self.dropped += 1
+                    self._pending = next(self._reports, None)
+                if self._due:
+                    due, data = self._due.popleft()
+                    self.delivered += 1
+                    self.lateness_ns.append(now - due)
+                    return InputReport(data, now)
+                if self._pending is None:
+                    break
+                next_due = self._start_ns + int(self._pending.time_s / self.speed * 1e9)
+            if next_due > deadline:
+                self._closed.wait(max(0, deadline - now) / 1e9)
+                return None
+            if self._closed.wait(max(0, next_due - now) / 1e9):
+                raise DeviceGone(f"{self.info.path}: transport closed", device=self.info.path)
+        if self.hold_open:
+            return None
+        raise DeviceGone(f"{self.info.path}: end of the recording", device=self.info.path,
+                         reason=END_OF_RECORDING)
 
     def write(self, data: bytes) -> int:
         self._check_open()

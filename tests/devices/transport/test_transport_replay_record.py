@@ -154,3 +154,22 @@ def test_recorder_keeps_feature_answers_for_the_replay(clock: SessionClock,
     replay = replay_file(out, clock=clock, speed=None)
     assert replay.get_feature_report(0x09, 17) == capability
     assert replay.info.product_id == 0x00A8
+
+
+def test_a_reader_that_falls_behind_loses_reports_like_hidraw(clock: SessionClock) -> None:
+    reports = [RecordedReport(i * 0.001, bytes([i % 256])) for i in range(300)]
+    transport = ReplayTransport(INFO, reports, clock=clock, speed=1.0, buffer_limit=64)
+    assert transport.read(50) is not None
+    time.sleep(0.2)  # the reader stalls for ~200 reports: only 64 fit the device buffer
+    got = _drain(transport)
+    assert transport.dropped > 100
+    assert len(got) + 1 + transport.dropped == 300
+    assert max(transport.lateness_ns) > 50_000_000
+
+
+def test_a_prompt_reader_loses_nothing(clock: SessionClock) -> None:
+    reports = [RecordedReport(i * 0.001, bytes([i % 256])) for i in range(200)]
+    transport = ReplayTransport(INFO, reports, clock=clock, speed=1.0, buffer_limit=64)
+    got = _drain(transport)
+    assert len(got) == 200 and transport.dropped == 0
+    assert [r.data for r in got] == [r.data for r in reports]
