@@ -81,6 +81,8 @@ class UploadProgress(LinkEvent):
     upload_id: str
     have: int
     size: int
+    action: str
+    """"resume" (sending goes on from ``have``), "rewind" (a chunk failed), "progress"."""
     reason: str = ""
 
 
@@ -93,6 +95,8 @@ class UploadFinished(LinkEvent):
     size: int
     sha256: str
     reason: str
+    sent_bytes: int = 0
+    """Chunk bytes this side put on the wire, resends after cuts included."""
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ class TerminalProtocol(LinkProtocol):
                 upload.finished = True
                 upload.source.close()
             self._events.append(UploadFinished(message.upload_id, message.ok, message.size,
-                                               message.sha256, message.reason))
+                                               message.sha256, message.reason,
+                                               upload.sent_bytes if upload else 0))
         else:
             super()._on_message(message, seq)
 
@@ -108,7 +109,7 @@ class TerminalProtocol(LinkProtocol):
         if status.action in ("resume", "rewind"):
             upload.offset = status.have
         self._events.append(UploadProgress(status.upload_id, status.have, upload.begin.size,
-                                           status.reason))
+                                           status.action, status.reason))
 
     def _on_open(self) -> None:
         pending = {entry.header for entry in self.journal.pending()}
@@ -131,7 +132,8 @@ class TerminalProtocol(LinkProtocol):
                 self.uploads.pop(upload.begin.upload_id)
                 upload.source.close()
                 self._events.append(UploadFinished(upload.begin.upload_id, False, upload.begin.size,
-                                                   upload.begin.sha256, exc.reason))
+                                                   upload.begin.sha256, exc.reason,
+                                                   upload.sent_bytes))
                 continue
             if chunk is not None:
                 offset, data = chunk

@@ -48,7 +48,7 @@ class TerminalEndpoint(LinkEndpoint):
                  on_event: EventCallback | None = None, on_status: StatusCallback | None = None,
                  timings: LinkTimings = LinkTimings(),
                  transport_timings: TransportTimings = TransportTimings(),
-                 backoff: Backoff = Backoff(), retry_fatal: bool = False,
+                 backoff: Backoff = Backoff(), fatal_retry: float | None = 60.0,
                  ink_interval: float = 0.016, fsync: bool = True,
                  rng: random.Random | None = None) -> None:
         if policy.expected_role is not Role.WORKSTATION:
@@ -66,7 +66,7 @@ class TerminalEndpoint(LinkEndpoint):
             log.warning("link terminal: %s; the workstation will refuse it", problem)
         self._policy = policy
         self.backoff = backoff
-        self.retry_fatal = retry_fatal
+        self.fatal_retry = fatal_retry
         self._rng = rng or random.Random()
         self._batcher = InkBatcher(int(ink_interval * 1e9))
         self._ink_timer: asyncio.TimerHandle | None = None
@@ -251,11 +251,15 @@ class TerminalEndpoint(LinkEndpoint):
                     attempt, ever_connected = 0, True
             if self._stopping.is_set():
                 break
-            if reason.fatal and not self.retry_fatal:
+            if reason.fatal:
+                # Down until someone fixes a certificate or a version; still look again now and
+                # then (a renewed certificate on the other side) or when told to.
                 self._set_status(LinkState.DOWN, attempt=attempt, reason=reason, detail=detail)
-                await _first(self._stopping.wait(), self._retry.wait())
+                waits = [self._stopping.wait(), self._retry.wait()]
+                if self.fatal_retry is not None:
+                    waits.append(asyncio.sleep(self.fatal_retry))
+                await _first(*waits)
                 self._retry.clear()
-                attempt = 0
                 continue
             self._set_status(LinkState.RECONNECTING, attempt=attempt, reason=reason, detail=detail)
             delay = self.backoff.delay(max(1, attempt), self._rng)

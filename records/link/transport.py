@@ -155,17 +155,23 @@ def _hangs_up_after_handshake(host: str, port: int, context: ssl.SSLContext,
                               timeout: float) -> bool:
     """True when the server completes a TLS handshake with us, then closes without a word."""
     try:
-        with socket.create_connection((host, port), timeout=timeout) as raw:
-            with context.wrap_socket(raw) as tls:
-                # Send nothing: a server that accepted us now waits for the HTTP upgrade.
-                tls.settimeout(min(timeout, 1.0))
-                return tls.recv(1) == b""
-    except (TimeoutError, ssl.SSLCertVerificationError):
-        return False
-    except (ssl.SSLError, ConnectionResetError, BrokenPipeError):
-        return True
+        raw = socket.create_connection((host, port), timeout=timeout)
     except OSError:
         return False
+    with raw:
+        try:
+            tls = context.wrap_socket(raw)
+        except OSError:  # no TLS server there, or we refused it: not a refusal of us
+            return False
+        with tls:
+            # Send nothing: a server that accepted us now waits for the HTTP upgrade.
+            tls.settimeout(min(timeout, 1.0))
+            try:
+                return tls.recv(1) == b""
+            except TimeoutError:
+                return False
+            except OSError:  # an alert or a reset right after the handshake
+                return True
 
 
 def _close_text(reason: CloseReason, detail: str) -> str:
@@ -233,6 +239,11 @@ async def pump_connection(ws: Connection, pump: ConnectionPump,
 
     async def write() -> None:
         while True:
+            # A send into a dead TLS transport can complete without suspending; yield every
+            # frame so the loss is noticed (and reading and ticking get their turn).
+            await asyncio.sleep(0)
+            if ws.transport.is_closing():
+                return
             frame = pump.frame_to_send()
             if frame is None:
                 pump.wake.clear()

@@ -10,6 +10,7 @@ the network pauses while more than ``UPLOAD_IN_FLIGHT`` bytes wait for the disk.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -103,6 +104,9 @@ class WorkstationEndpoint(LinkEndpoint):
         log.info("link workstation: listening on %s:%d", *self.address)
 
     async def _end(self) -> None:
+        # Let chunks already verified reach the disk: a restart then resumes after them.
+        await asyncio.get_running_loop().run_in_executor(self._store_pool, lambda: None)
+        await asyncio.sleep(0)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -167,7 +171,8 @@ class WorkstationEndpoint(LinkEndpoint):
         future: Future = self._store_pool.submit(fn, *args)
 
         def done(f: Future) -> None:
-            loop.call_soon_threadsafe(self._store_done, f, then)
+            with contextlib.suppress(RuntimeError):  # the endpoint stopped meanwhile
+                loop.call_soon_threadsafe(self._store_done, f, then)
         future.add_done_callback(done)
 
     def _store_done(self, future: Future, then) -> None:

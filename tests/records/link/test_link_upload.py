@@ -1,0 +1,214 @@
+"""Recording uploads: chunked, every chunk and the whole verified, resumable after cuts and restarts."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+import pytest
+
+from records.link import LinkState, UploadFinished, UploadProgress, UploadStored
+from records.link.messages import UploadBegin
+from records.link.upload_store import UploadStore
+
+from .conftest import Recorder
+
+BLOCK = 1 << 16
+
+
+class GeneratedSource:
+    """Deterministic bytes made on the fly: block i is a random block stamped with i."""
+
+    def __init__(self, size: int, seed: int = 7) -> None:
+        self.size = size
+        import random
+        self._base = random.Random(seed).randbytes(BLOCK)
+        self.reads = 0
+        self.closed = False
+
+    def _block(self, index: int) -> bytes:
+        return struct.pack(">Q", index) + self._base[8:]
+
+    def read(self, offset: int, length: int) -> bytes:
+        self.reads += 1
+        end = min(self.size, offset + length)
+        out = bytearray()
+        while offset < end:
+            index, within = divmod(offset, BLOCK)
+            piece = self._block(index)[within:within + end - offset]
+            out += piece
+            offset += len(piece)
+        return bytes(out)
+
+    def sha256(self) -> str:
+        h = hashlib.sha256()
+        for offset in range(0, self.size, 4 << 20):
+            h.update(self.read(offset, 4 << 20))
+        return h.hexdigest()
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _file_sha256(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(4 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def connected(ep) -> bool:
+    return ep.status.state is LinkState.CONNECTED
+
+
+@pytest.mark.slow
+def test_a_200_mb_upload_cut_in_the_middle_resumes_where_it_stopped(endpoints, proxy_to):
+    size = 200 << 20
+    ws_rec, term_rec = Recorder(), Recorder()
+    ws = endpoints.workstation(ws_rec)
+    proxy = proxy_to(ws.address)
+    term = endpoints.terminal(proxy.address, term_rec)
+    term_rec.wait(lambda: connected(term))
+    source = GeneratedSource(size)
+    digest = source.sha256()
+    proxy.cut_after_upstream(size // 2)
+    begin = term.upload_source(source, name="recording.mkv", media_type="video/x-matroska",
+                               sha256=digest, upload_id="rec-200mb")
+    ws_rec.wait(lambda: ws_rec.of(UploadStored), timeout=120, what="upload stored")
+    term_rec.wait(lambda: term_rec.of(UploadFinished), timeout=10, what="sender told")
+    (stored,) = ws_rec.of(UploadStored)
+    assert stored.ok and stored.size == size and stored.sha256 == digest
+    assert _file_sha256(stored.path) == digest
+    assert proxy.cuts == 1
+    resumes = [p.have for p in term_rec.of(UploadProgress) if p.action == "resume"]
+    assert resumes[0] == 0 and len(resumes) == 2
+    assert size // 4 <= resumes[1] <= size // 2  # took up where the receiver stood
+    (finished,) = term_rec.of(UploadFinished)
+    assert finished.ok and source.closed
+    assert size <= finished.sent_bytes < size + (40 << 20)  # resent only what was in flight
+    assert begin.chunk_size == 256 * 1024
+
+
+def test_a_wrong_declared_hash_is_caught_at_the_end(endpoints):
+    ws_rec, term_rec = Recorder(), Recorder()
+    ws = endpoints.workstation(ws_rec)
+    term = endpoints.terminal(ws.address, term_rec)
+    term_rec.wait(lambda: connected(term))
+    source = GeneratedSource(3 << 20)
+    term.upload_source(source, name="r.mkv", media_type="video/x-matroska", sha256="00" * 32,
+                       upload_id="bad-hash")
+    term_rec.wait(lambda: term_rec.of(UploadFinished), what="verdict")
+    (finished,) = term_rec.of(UploadFinished)
+    assert not finished.ok and finished.reason == "hash-mismatch"
+    assert finished.sha256 == source.sha256()
+    (stored,) = ws_rec.of(UploadStored)
+    assert not stored.ok and stored.path.name == "bad-hash.rejected"
+
+
+def test_an_empty_file_uploads(endpoints, tmp_path):
+    ws_rec, term_rec = Recorder(), Recorder()
+    ws = endpoints.workstation(ws_rec)
+    term = endpoints.terminal(ws.address, term_rec)
+    term_rec.wait(lambda: connected(term))
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    term.upload_file(empty, media_type="application/octet-stream")
+    term_rec.wait(lambda: term_rec.of(UploadFinished), what="verdict")
+    assert term_rec.of(UploadFinished)[0].ok
+    assert ws_rec.of(UploadStored)[0].path.read_bytes() == b""
+
+
+def test_a_restarted_workstation_continues_from_its_part_file(endpoints, proxy_to):
+    size = 24 << 20
+    ws_rec, term_rec = Recorder(), Recorder()
+    ws = endpoints.workstation(ws_rec, fsync=True)
+    proxy = proxy_to(ws.address)
+    term = endpoints.terminal(proxy.address, term_rec)
+    term_rec.wait(lambda: connected(term))
+    source = GeneratedSource(size)
+    digest = source.sha256()
+    proxy.cut_after_upstream(size // 2)
+    proxy.stall()  # hold the reconnection until the workstation is back
+    proxy.resume()
+    term.upload_source(source, name="r.mkv", media_type="video/x-matroska", sha256=digest,
+                       upload_id="across-restart")
+    ws_rec.wait(lambda: proxy.cuts == 1, what="cut")
+    proxy.stall()
+    endpoints.stop(ws)
+    part = ws.state_dir / "uploads" / "across-restart.part"
+    kept = part.stat().st_size
+    assert 0 < kept < size
+    again_rec = Recorder()
+    again = endpoints.workstation(again_rec)
+    proxy.target = again.address
+    proxy.resume()
+    proxy.cut()
+    again_rec.wait(lambda: again_rec.of(UploadStored), timeout=30, what="stored after restart")
+    assert again_rec.of(UploadStored)[0].ok
+    assert _file_sha256(again_rec.of(UploadStored)[0].path) == digest
+    resumes = [p.have for p in term_rec.of(UploadProgress) if p.action == "resume"]
+    assert resumes[-1] == kept
+
+
+def test_a_restarted_terminal_takes_its_file_upload_up_again(endpoints, proxy_to, tmp_path):
+    ws_rec = Recorder()
+    ws = endpoints.workstation(ws_rec)
+    proxy = proxy_to(ws.address)
+    first = endpoints.terminal(proxy.address, Recorder())
+    recording = tmp_path / "recording.bin"
+    recording.write_bytes(GeneratedSource(16 << 20).read(0, 16 << 20))
+    proxy.stall()
+    upload_id = first.upload_file(recording, media_type="video/x-matroska")
+    endpoints.stop(first)  # the terminal restarts before anything got through
+    proxy.resume()
+    proxy.cut()
+    term_rec = Recorder()
+    endpoints.terminal(proxy.address, term_rec)
+    ws_rec.wait(lambda: ws_rec.of(UploadStored), timeout=30, what="stored")
+    assert ws_rec.of(UploadStored)[0].upload_id == upload_id and ws_rec.of(UploadStored)[0].ok
+    term_rec.wait(lambda: term_rec.of(UploadFinished), what="terminal told")
+    assert not list((tmp_path / "term" / "outgoing").glob("*.json"))
+
+
+# --- storage on its own ---------------------------------------------------------------------
+
+def _begin(data: bytes, upload_id: str = "u1", chunk: int = 4) -> UploadBegin:
+    return UploadBegin(upload_id=upload_id, name="n", media_type="m", size=len(data),
+                       sha256=hashlib.sha256(data).hexdigest(), chunk_size=chunk)
+
+
+def test_storage_refuses_a_chunk_whose_hash_does_not_match(tmp_path):
+    store = UploadStore(tmp_path)
+    data = b"abcdefgh"
+    store.open(_begin(data))
+    assert store.write("u1", 0, hashlib.sha256(b"abcd").hexdigest(), b"abcd").have == 4
+    bad = store.write("u1", 4, hashlib.sha256(b"efgh").hexdigest(), b"efgX")
+    assert bad.rejected == "chunk-hash" and bad.have == 4
+    stale = store.write("u1", 0, hashlib.sha256(b"abcd").hexdigest(), b"abcd")
+    assert stale.have == 4 and not stale.rejected
+    done = store.write("u1", 4, hashlib.sha256(b"efgh").hexdigest(), b"efgh")
+    assert done.finished and done.ok and done.path.read_bytes() == data
+
+
+def test_storage_takes_a_part_file_up_after_a_restart(tmp_path):
+    data = bytes(range(200))
+    store = UploadStore(tmp_path)
+    store.open(_begin(data, chunk=64))
+    store.write("u1", 0, hashlib.sha256(data[:64]).hexdigest(), data[:64])
+    store.close()
+    again = UploadStore(tmp_path)
+    found = again.lookup("u1")
+    assert found is not None and found.have == 64 and not found.finished
+    result = again.write("u1", 64, hashlib.sha256(data[64:]).hexdigest(), data[64:])
+    assert result.ok and result.sha256 == hashlib.sha256(data).hexdigest()
+    assert again.lookup("u1").finished
+    assert again.lookup("unknown") is None
+
+
+def test_storage_refuses_an_upload_id_reused_for_other_bytes(tmp_path):
+    store = UploadStore(tmp_path)
+    store.open(_begin(b"one"))
+    with pytest.raises(Exception) as err:
+        store.open(_begin(b"two"))
+    assert getattr(err.value, "reason", "") == "conflict"
