@@ -56,7 +56,7 @@ class Camera:
 
     def __init__(self, opener: Callable[[], CaptureDevice], info: SourceInfo, clock: Clock, *,
                  width: int, height: int, fps: float, latency_ns: int,
-                 mode: CameraMode = CameraMode.LIVE, reconnect_s: float = 1.0,
+                 mode: CameraMode = CameraMode.LIVE, reconnect_s: float = 0.25,
                  kernel_timestamps: bool = False) -> None:
         self.info = info
         self.clock = clock
@@ -194,12 +194,16 @@ class Camera:
                 cap.release()
 
     def _loop(self) -> None:
+        attempts = 0
         while not self._stop.is_set():
             if self._cap is None:
-                if self._stop.wait(self._reconnect_s):
+                # Quick retries first (a cable re-seated), then once a second (unplugged).
+                if self._stop.wait(self._reconnect_s if attempts < 8 else 1.0):
                     break
+                attempts += 1
                 self._try_reopen()
                 continue
+            attempts = 0
             try:
                 ok = self.capture_once()
             except cv2.error as exc:

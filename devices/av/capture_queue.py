@@ -95,3 +95,7 @@ class CaptureQueue:
     @property
     def pending_video(self) -> int:
         return self._video
+
+    @property
+    def pending_audio(self) -> int:
+        return self._audio

@@ -128,6 +128,7 @@ class SegmentEntry:
     first_ms: int
     last_ms: int
     sha256: str
+    chain: str
     line: int
 
 
@@ -201,7 +202,8 @@ def parse_segment_list(text: str, *, path: Path | None = None) -> SegmentList:
         try:
             if tag == "segment":
                 index, offset, length, first, last = (int(v) for v in fields[1:6])
-                segments.append(SegmentEntry(index, offset, length, first, last, fields[6], number))
+                segments.append(SegmentEntry(index, offset, length, first, last, fields[6],
+                                             fields[-1], number))
             elif tag == "end":
                 end = EndRecord(int(fields[1]), int(fields[2]), fields[3], float(fields[4]),
                                 fields[5], number)

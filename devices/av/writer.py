@@ -156,8 +156,8 @@ class WriterThread:
     def _keep_audio_going(self, now: int) -> None:
         last = self.queue.last_audio_arrival_ns or self._origin_ns
         limit = self.settings.stall_s if self._audio_seen else self.settings.startup_grace_s
-        if (now - last) / 1e9 <= limit:
-            return
+        if (now - last) / 1e9 <= limit or self.queue.pending_audio:
+            return  # audio is arriving (a backlog waiting here is not a stalled microphone)
         state = self._state[SourceRole.MICROPHONE]
         if self._audio_seen and state == "ok":
             self._set_state(SourceRole.MICROPHONE, "stalled", last, reason="no_audio")

@@ -1,0 +1,118 @@
+"""The recorder end to end on simulated sources and a manual clock (fast, deterministic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+from avtest_support import LimitedTarget, run_simulation
+
+from devices.av.calibration import measure_sync
+from devices.av.events import (
+    GapFilled, GapReason, RecordingStarted, RecordingStopped, SourceLost, SourceReturned,
+    SourceRole, StopReason, StreamKind,
+)
+from devices.av.integrity import check_recording
+from devices.av.segment_list import list_path_for, parse_segment_list
+
+FLASHES = [1.0, 3.0, 5.0, 7.0]
+
+
+def test_drift_and_an_overrun_do_not_break_sync(tmp_path: Path) -> None:
+    out = tmp_path / "sync.mkv"
+    events: list = []
+    summary = run_simulation(out, 9.0, on_event=events.append,
+                             camera_kw={"flash_at_s": FLASHES, "latency_ms": 60.0, "jitter_ms": 3.0},
+                             mic_kw={"marks_at_s": FLASHES, "drift_ppm": 300.0, "jitter_ms": 4.0,
+                                     "overruns": [(4.0, 0.15)]})
+    m = measure_sync(out)
+    assert len(m.pairs) == len(FLASHES)
+    assert m.max_abs_ms <= 10.0, m.offsets_ms
+    overflow = [g for g in summary.gaps if g.reason is GapReason.INPUT_OVERFLOW]
+    assert len(overflow) == 1 and abs(overflow[0].duration_s - 0.15) < 0.011
+    assert [e.gap for e in events if isinstance(e, GapFilled)] == list(summary.gaps)
+    assert summary.simulated and summary.stop_reason is StopReason.REQUESTED
+
+
+def test_without_latency_correction_the_picture_is_late_by_the_latency(tmp_path: Path) -> None:
+    out = tmp_path / "uncalibrated.mkv"
+    run_simulation(out, 4.0, configured_latency_ms=0.0,
+                   camera_kw={"flash_at_s": [1.0, 3.0], "latency_ms": 50.0, "jitter_ms": 0.0},
+                   mic_kw={"marks_at_s": [1.0, 3.0]})
+    m = measure_sync(out)
+    assert len(m.pairs) == 2
+    assert 48.0 <= m.latency_correction_ms() <= 52.0   # what calibration would configure
+
+
+def test_a_stalled_microphone_is_a_logged_gap_and_sync_survives(tmp_path: Path) -> None:
+    out = tmp_path / "stall.mkv"
+    events: list = []
+    summary = run_simulation(out, 7.0, on_event=events.append,
+                             camera_kw={"flash_at_s": [1.0, 5.0], "jitter_ms": 0.0},
+                             mic_kw={"marks_at_s": [1.0, 5.0], "stalls": [(2.0, 1.0)]})
+    silence = sum(g.duration_s for g in summary.gaps
+                  if g.stream is StreamKind.AUDIO and g.reason is not GapReason.AUDIO_NOT_STARTED)
+    assert abs(silence - 1.0) < 0.015
+    kinds = [(type(e).__name__, getattr(e, "role", None)) for e in events]
+    assert ("SourceLost", SourceRole.MICROPHONE) in kinds
+    assert ("SourceReturned", SourceRole.MICROPHONE) in kinds
+    assert abs(summary.duration_s - 7.0) < 0.05          # the audio timeline never stopped
+    m = measure_sync(out)
+    assert len(m.pairs) == 2 and m.max_abs_ms <= 10.0
+
+
+def test_a_full_disk_stops_cleanly_and_keeps_a_verifiable_playable_file(tmp_path: Path) -> None:
+    out = tmp_path / "full.mkv"
+    events: list = []
+    segments: list = []
+    capacity = 60_000
+    summary = run_simulation(out, 6.0, on_event=events.append, on_segment=segments.append,
+                             target_factory=lambda p: LimitedTarget(p, capacity))
+    assert summary.stop_reason is StopReason.DISK_FULL
+    assert summary.error and "No space" in summary.error
+    assert summary.size == out.stat().st_size == capacity
+    assert isinstance(events[-1], RecordingStopped)
+    assert events[-1].reason is StopReason.DISK_FULL
+    result = check_recording(out)
+    assert result.ok and result.complete and result.bytes_verified == capacity
+    assert parse_segment_list(list_path_for(out).read_text()).end.stop_reason == "disk_full"
+    assert sum(s.length for s in segments) == capacity
+    with av.open(str(out)) as container:    # what was written still plays
+        frames = sum(1 for _ in container.decode(video=0))
+    assert frames > 10
+
+
+def test_events_come_in_order_and_say_the_sources_were_simulated(tmp_path: Path) -> None:
+    out = tmp_path / "events.mkv"
+    events: list = []
+    segments: list = []
+    summary = run_simulation(out, 2.5, on_event=events.append, on_segment=segments.append)
+    assert isinstance(events[0], RecordingStarted) and events[0].simulated
+    assert isinstance(events[-1], RecordingStopped) and events[-1].summary == summary
+    assert all(s.simulated for s in segments)
+    assert summary.segments == tuple(segments)
+    with av.open(str(out)) as container:
+        assert container.metadata["INKSEAL_SIMULATED"] == "camera,microphone"
+        assert "SIMULATED" in container.metadata["INKSEAL_CAMERA"]
+
+
+def test_a_failing_callback_does_not_stop_the_recording(tmp_path: Path) -> None:
+    out = tmp_path / "cb.mkv"
+
+    def broken(_: object) -> None:
+        raise RuntimeError("subscriber bug")
+
+    summary = run_simulation(out, 2.5, on_event=broken, on_segment=broken)
+    assert summary.stop_reason is StopReason.REQUESTED
+    assert len(summary.segments) >= 2
+    assert check_recording(out).ok
+
+
+def test_lost_and_returned_events_carry_the_media_time(tmp_path: Path) -> None:
+    out = tmp_path / "media.mkv"
+    events: list = []
+    run_simulation(out, 5.0, on_event=events.append, mic_kw={"stalls": [(2.0, 0.5)]})
+    lost = next(e for e in events if isinstance(e, SourceLost))
+    back = next(e for e in events if isinstance(e, SourceReturned))
+    assert 2.0 <= lost.media_s <= 2.1
+    assert 0.45 <= back.outage_s <= 0.6
