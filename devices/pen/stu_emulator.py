@@ -83,6 +83,7 @@ class StuEmulator:
         self.clears = 0
         self.screen: Image.Image | None = None
         self._power_on()
+        self._played = self._samples()  # computed now, not when the first report is due
         self._cursor = 0          # next sample to play, across transports (survives a replug)
         self._sequence = 0        # the pad's running sequence counter
         self._time_base = 4000    # device milliseconds at the first report
@@ -217,7 +218,7 @@ class StuEmulator:
 
     def reports(self) -> Iterator[RecordedReport]:
         """Pen reports from the current position on, encoded per the current option mode."""
-        samples = self._samples()
+        samples = self._played
         start = samples[self._cursor][0] if self._cursor < len(samples) else 0.0
         while True:
             with self._lock:

@@ -29,6 +29,7 @@ __all__ = [
     "choose_encoding",
     "decode_image",
     "encode_image",
+    "expected_size",
     "image_blocks",
     "render_prompt",
 ]

@@ -7,7 +7,6 @@ pen sample through ``on_sample``. It never writes to the device.
 
 from __future__ import annotations
 
-import logging
 from typing import Protocol
 
 from devices.clock import SessionClock
@@ -21,8 +20,6 @@ from devices.pen.sample import PenCapabilities, PenSample
 from devices.transport.base import HidTransport, InputReport
 
 __all__ = ["PenDecoder", "TabletDriver", "decoder_for"]
-
-log = logging.getLogger(__name__)
 
 
 class PenDecoder(Protocol):

@@ -144,10 +144,10 @@ class ReplayTransport:
         assert self.speed is not None and self._start_ns is not None
         deadline = self.clock.now_ns() + timeout_ms * 1_000_000
         while True:
-            now = self.clock.now_ns()
             with self._lock:
                 if self._pending is None:
                     self._pending = next(self._reports, None)
+                now = self.clock.now_ns()
                 while self._pending is not None:
                     due = self._start_ns + int(self._pending.time_s / self.speed * 1e9)
                     if due > now:

@@ -244,3 +244,54 @@ def test_record_and_replay_an_emulated_pad(takes, clock: SessionClock, tmp_path:
     _run(replayed)
     assert [(s.x, s.y, s.pressure, s.sequence, s.device_time) for s in second.samples] == \
         [(s.x, s.y, s.pressure, s.sequence, s.device_time) for s in first.samples]
+
+
+def test_a_pad_that_stops_answering_gives_a_typed_error(clock: SessionClock) -> None:
+    from devices.transport.base import TransportInfo, TransportKind
+    from devices.transport.replay import ReplayTransport
+
+    class Silent:
+        def get_feature(self, report_id: int, size: int) -> bytes:
+            time.sleep(0.05)  # what hidapi does when the control transfer times out
+            raise DeviceTimeout("no answer to GET_REPORT", reason="timeout")
+
+        def set_feature(self, data: bytes) -> None:
+            raise DeviceTimeout("no answer to SET_REPORT", reason="timeout")
+
+        def output(self, data: bytes) -> None:
+            pass
+
+    info = TransportInfo("emulator:silent", 0x056A, 0x00A8, "silent", TransportKind.EMULATOR)
+    transport = ReplayTransport(info, [], clock=clock, features=Silent())
+    started = time.perf_counter()
+    with pytest.raises(DeviceTimeout):
+        StuDriver(transport, clock=clock, on_sample=print, on_event=print)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_read_errors_become_events_and_capture_continues(takes, clock: SessionClock) -> None:
+    emulator = StuEmulator(takes[3:4])
+    inner = emulator.transport(clock=clock, speed=None, hold_open=False)
+
+    class Hiccup:
+        """A transport whose read fails twice with a non-fatal error."""
+
+        info = inner.info
+        failures = 2
+
+        def __getattr__(self, name: str):
+            return getattr(inner, name)
+
+        def read(self, timeout_ms: int):
+            if Hiccup.failures:
+                Hiccup.failures -= 1
+                raise DeviceError("transient read error", reason="io_error")
+            return inner.read(timeout_ms)
+
+    out = Collector()
+    driver = StuDriver(Hiccup(), clock=clock, on_sample=out.samples.append,
+                       on_event=out.events.append)
+    _run(driver)
+    errors = [e for e in out.events if e.kind is PadEventKind.ERROR]
+    assert [e.reason for e in errors] == ["io_error", "io_error"]
+    assert len(out.samples) == 154
