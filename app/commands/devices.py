@@ -188,9 +188,10 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         pad.close()
     driver = pad.driver
+    rate = driver.pump.measured_rate_hz()
     print("# " + _say(settings, "replay_done", samples=driver.samples,
-                      reports=driver.pump.reports, skipped=driver.pump.skipped, lost=lost),
-          file=sys.stderr)
+                      reports=driver.pump.reports, skipped=driver.pump.skipped, lost=lost)
+          + (f"; {rate:.0f} Hz" if rate else ""), file=sys.stderr)
     return 0
 
 

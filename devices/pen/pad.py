@@ -106,6 +106,10 @@ class Pad:
         self.driver.show_prompt(signer, font_path, **text)
         return True
 
+    def measured_report_rate_hz(self) -> float | None:
+        """Reports per second seen so far (median interval); None before enough reports."""
+        return self.driver.pump.measured_rate_hz()
+
     def wait_finished(self, timeout_s: float | None = None) -> bool:
         """Wait for a replay to reach its end (or the reader to stop for any reason)."""
         return self.driver.pump.finished.wait(timeout_s)

@@ -10,7 +10,9 @@ Callbacks run on this thread; an exception in one is logged and never stops the 
 from __future__ import annotations
 
 import logging
+import statistics
 import threading
+from collections import deque
 from collections.abc import Callable
 
 from devices.clock import SessionClock
@@ -46,6 +48,8 @@ class ReportPump:
         self.reopen_interval_s = reopen_interval_s
         self.reports = 0
         self.skipped = 0
+        self._intervals: deque[int] = deque(maxlen=512)
+        self._last_t_ns: int | None = None
         self.finished = threading.Event()  # set when the thread has ended, for any reason
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -75,6 +79,17 @@ class ReportPump:
             return False
         self._thread = None
         return True
+
+    def measured_rate_hz(self) -> float | None:
+        """Reports per second, from the median interval of the last 512 reports read.
+
+        HID descriptors do not state a report rate, and vendors' figures disagree with the
+        wire, so this is the figure to record. Pauses (pen away) do not skew a median.
+        """
+        intervals = [i for i in self._intervals if i > 0]
+        if len(intervals) < 8:
+            return None
+        return 1e9 / statistics.median(intervals)
 
     def emit(self, kind: PadEventKind, message: str, reason: str | None = None,
              **data: object) -> None:
@@ -107,6 +122,9 @@ class ReportPump:
                 if report is None:
                     continue
                 self.reports += 1
+                if self._last_t_ns is not None:
+                    self._intervals.append(report.t_ns - self._last_t_ns)
+                self._last_t_ns = report.t_ns
                 try:
                     self.handle(report)
                 except ProtocolError as exc:

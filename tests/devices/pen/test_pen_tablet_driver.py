@@ -57,6 +57,8 @@ def test_replays_every_fixture_through_the_driver(hid_fixtures: Path, clock: Ses
     assert out.threads == {f"pen-reader {transport.info.name}"}
     assert not driver.pump.running
     assert [s.t_ns for s in out.samples] == sorted(s.t_ns for s in out.samples)
+    rate = driver.pump.measured_rate_hz()  # from the recorded spacing of the replay
+    assert rate is not None and 100 < rate < 300  # the fixtures run at 125 to 200 Hz
 
 
 def test_garbage_reports_are_skipped_and_capture_goes_on(hid_fixtures: Path,
