@@ -34,6 +34,7 @@ from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from crypto.appearance import StampSpec, seal_style, stamp_style
@@ -109,6 +110,9 @@ async def _sign(pdf: bytes, meta: PdfSignatureMetadata, key: SigningKey,
                            timestamper=timestamps.timestamper() if timestamps else None)
     try:
         out = await pdf_signer.async_sign_pdf(writer, existing_fields_only=True)
+    except TimestampRequestError as exc:
+        raise PadesError(f"{meta.field_name}: timestamp authority failed: {exc}",
+                         reason="timestamp_failed", field=meta.field_name) from exc
     except PyHankoSigningError as exc:
         reason = ("certification_not_first" if "first signature" in str(exc)
                   else "signing_failed")

@@ -28,6 +28,7 @@ from pyhanko.sign.signers.pdf_cms import (CAdESSignedAttributeProviderSpec,
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from crypto.keys import PrivateKey
+from crypto.pki.site import Identity
 
 __all__ = [
     "KeySigner",
@@ -90,6 +91,14 @@ class SigningKey:
     def from_key(cls, certificate: x509.Certificate, key: PrivateKey,
                  chain: Sequence[x509.Certificate]) -> SigningKey:
         return cls(KeySigner(certificate, key, chain), certificate, tuple(chain))
+
+    @classmethod
+    def from_identity(cls, identity: Identity) -> SigningKey:
+        """From a site identity whose key was loaded from its encrypted file."""
+        if identity.private_key is None:
+            raise ValueError(f"{identity.entry.name}: the key is on a token; use "
+                             "crypto.pkcs11.token_signing_key")
+        return cls.from_key(identity.certificate, identity.private_key, identity.chain)
 
 
 @dataclass(frozen=True)
