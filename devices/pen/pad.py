@@ -19,7 +19,7 @@ from types import ModuleType
 from devices.clock import SessionClock
 from devices.discovery import DeviceInfo, DeviceKind
 from devices.errors import DeviceError
-from devices.pen.discovery import list_pads, simulated_pad_info
+from devices.pen.discovery import libusb_backend, list_pads, simulated_pad_info
 from devices.pen.events import EventCallback, SampleCallback
 from devices.pen.sample import PenCapabilities, PenProtocol
 from devices.pen.stu_driver import StuDriver
@@ -27,7 +27,7 @@ from devices.pen.stu_emulator import PenTransform, StuEmulator
 from devices.pen.stu_log import load_stu_pen_log
 from devices.pen.stu_protocol import is_stu
 from devices.pen.tablet import TabletDriver
-from devices.transport.base import HidTransport
+from devices.transport.base import HidTransport, TransportKind
 from devices.transport.hid_recording import HidRecording, read_recording
 from devices.transport.hidapi_transport import HidapiTransport, enumerate_hid
 from devices.transport.recorder import RecordingTransport
@@ -57,6 +57,7 @@ class PadSpec:
     variant: int = 0                    # which take, varied a little, for the simulated pad
     record_to: Path | None = None       # also write everything the pad sends to this .hid
     backend: ModuleType | None = field(default=None, compare=False)  # hidapi module (tests)
+    libusb: ModuleType | None = field(default=None, compare=False)   # its libusb twin (tests)
 
 
 def is_stu_recording(recording: HidRecording) -> bool:
@@ -175,7 +176,17 @@ def _open_simulated(spec: PadSpec, clock: SessionClock, on_sample: SampleCallbac
     return Pad(info, driver)
 
 
-def _reopener(entry: DeviceInfo, clock: SessionClock, backend: ModuleType | None):
+Backend = tuple[ModuleType | None, TransportKind | None]
+
+
+def _backend_for(entry: DeviceInfo, spec: PadSpec) -> Backend:
+    if entry.details.get("backend") == "libusb":
+        return spec.libusb or libusb_backend(), TransportKind.LIBUSB
+    return spec.backend, None
+
+
+def _reopener(entry: DeviceInfo, clock: SessionClock, backend: ModuleType | None,
+              kind: TransportKind | None):
     """Find the same pad again after a replug (its hidraw node may have a new number)."""
     serial = entry.details.get("serial") or ""
     usage_page = entry.details.get("usage_page")
@@ -187,7 +198,7 @@ def _reopener(entry: DeviceInfo, clock: SessionClock, backend: ModuleType | None
             if usage_page is not None and candidate.get("usage_page") != usage_page:
                 continue
             return HidapiTransport.open(candidate["path"], clock=clock, backend=backend,
-                                        entry=candidate)
+                                        kind=kind, entry=candidate)
         raise DeviceError(f"{entry.name} is not attached", reason="no_pad")
 
     return reopen
@@ -195,13 +206,15 @@ def _reopener(entry: DeviceInfo, clock: SessionClock, backend: ModuleType | None
 
 def _open_hardware(entry: DeviceInfo, spec: PadSpec, clock: SessionClock,
                    on_sample: SampleCallback, on_event: EventCallback) -> Pad:
-    raw = next((e for e in enumerate_hid(spec.backend)
+    backend, kind = _backend_for(entry, spec)
+    raw = next((e for e in enumerate_hid(backend)
                 if (e.get("path").decode(errors="replace") if isinstance(e.get("path"), bytes)
                     else e.get("path")) == entry.path), None)
-    transport = HidapiTransport.open(entry.path, clock=clock, backend=spec.backend, entry=raw)
+    transport = HidapiTransport.open(entry.path, clock=clock, backend=backend, kind=kind,
+                                     entry=raw)
     stu = entry.details.get("protocol") == PenProtocol.WACOM_STU.value
     driver = _driver(_maybe_record(transport, spec, clock), stu, clock, on_sample, on_event,
-                     reopen=_reopener(entry, clock, spec.backend))
+                     reopen=_reopener(entry, clock, backend, kind))
     return Pad(entry, driver)
 
 
@@ -218,7 +231,7 @@ def open_pad(spec: PadSpec, clock: SessionClock, on_sample: SampleCallback,
                               reason="simulation_not_allowed")
         return _open_simulated(spec, clock, on_sample, on_event)
     try:
-        attached = list_pads(backend=spec.backend)
+        attached = list_pads(backend=spec.backend, libusb=spec.libusb)
     except DeviceError:
         if target != "auto" or mode is PadMode.HARDWARE:
             raise

@@ -258,3 +258,21 @@ def test_recording_the_simulated_pad_replays_identically(clock: SessionClock,
         assert pad.wait_finished(10)
     assert [(s.x, s.y, s.pressure, s.sequence) for s in second.samples] == \
         [(s.x, s.y, s.pressure, s.sequence) for s in first.samples]
+
+
+def test_stu_without_a_hidraw_node_is_found_and_opened_through_libusb(
+        takes, clock: SessionClock) -> None:
+    # The kernel's wacom driver refuses STU pads; then only the libusb backend sees them.
+    emulator = StuEmulator(takes[3:4])
+    libusb = EmulatedHidapi(emulator, clock)
+    libusb.path = b"1-4:1.0"
+    hidraw = SimpleNamespace(enumerate=lambda vid=0, pid=0: [])
+    pads = list_pads(backend=hidraw, libusb=libusb)
+    assert [(p.path, p.details["backend"]) for p in pads] == [("1-4:1.0", "libusb")]
+    out = Events()
+    with open_pad(PadSpec(backend=hidraw, libusb=libusb), clock, out.sample, out.event) as pad:
+        assert pad.driver.transport.info.kind.value == "libusb"
+        assert pad.capabilities.protocol is PenProtocol.WACOM_STU
+        pad.start()
+        out.wait_samples(154)
+    assert [s.sequence for s in out.samples] == list(range(1, 155))
