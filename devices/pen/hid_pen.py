@@ -29,6 +29,7 @@ PAGE_WACOM_DIGITIZER = 0xFF0D
 TOUCH_APPLICATIONS = {0x000D0004, 0x000D0005}  # Touch Screen, Touch Pad
 FINGER_COLLECTION = 0x000D0022
 UNIT_SECONDS = 0x1001  # SI linear system, time exponent 1
+PLAUSIBLE_MM = (10.0, 1500.0)  # active-area side lengths a pen device can have
 
 
 class PenRole(Enum):
@@ -216,6 +217,17 @@ class HidPenDecoder:
         self.eraser_is_button = PenRole.INVERT not in r and PenRole.ERASER in r
         if self.eraser_is_button:
             notes.append("Eraser usage without Invert: read as the second side button")
+        for name, axis in (("X", x), ("Y", y)):
+            if axis.resolution and not PLAUSIBLE_MM[0] <= axis.span / axis.resolution \
+                    <= PLAUSIBLE_MM[1]:
+                # The kernel would take it; a 3-metre tablet (Inkling) is a descriptor error.
+                notes.append(f"{name} resolution {axis.resolution:g}/mm ignored: it makes the "
+                             f"axis {axis.span / axis.resolution:.0f} mm long")
+        if x.resolution and not PLAUSIBLE_MM[0] <= x.span / x.resolution <= PLAUSIBLE_MM[1] \
+                or y.resolution and not PLAUSIBLE_MM[0] <= y.span / y.resolution \
+                <= PLAUSIBLE_MM[1]:
+            x = AxisRange(x.minimum, x.maximum)
+            y = AxisRange(y.minimum, y.maximum)
         if x.resolution is None or y.resolution is None:
             f = r[PenRole.X].field
             notes.append(f"X/Y resolution unknown: unit 0x{f.unit:x}, exponent "

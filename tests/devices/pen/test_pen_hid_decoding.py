@@ -177,6 +177,9 @@ def test_inkling_pressure_without_units(hid_fixtures: Path) -> None:
     assert 2 in decoder.layouts
     caps = decoder.capabilities
     assert caps.pressure.maximum == 1024 and caps.tilt_x.minimum == -127
+    # 1920 units over "30720 x 10^-2 cm" would be a 3 m tablet: the resolution is not used.
+    assert caps.x.resolution is None and caps.size_mm is None
+    assert any("3072 mm" in note for note in caps.notes)
     s = decoder.decode(_report(decoder, 2, x=960, y=540, pressure=512, tip=1, in_range=1,
                                tilt_x=-10, tilt_y=10), 0)
     assert (s.pressure, s.tilt_x, s.tilt_y, s.touching) == (512, -10, 10, True)

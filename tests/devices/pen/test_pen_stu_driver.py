@@ -295,3 +295,18 @@ def test_read_errors_become_events_and_capture_continues(takes, clock: SessionCl
     errors = [e for e in out.events if e.kind is PadEventKind.ERROR]
     assert [e.reason for e in errors] == ["io_error", "io_error"]
     assert len(out.samples) == 154
+
+
+def test_models_without_time_and_sequence_use_report_0x01(takes, clock: SessionClock) -> None:
+    emulator = StuEmulator(takes[3:4], product_id=0x00A1)  # STU-500: mono 640 x 480
+    out = Collector()
+    driver, transport = _driver(emulator, clock, out)
+    caps = driver.capabilities
+    assert not caps.has_sequence and caps.device_time_unit_s is None
+    assert caps.display_size == (640, 480)
+    assert not any(data[0] == stu.ReportId.PEN_DATA_OPTION_MODE for _, data in transport.written)
+    _run(driver)
+    assert len(out.samples) == 154
+    assert all(s.sequence is None and s.device_time is None for s in out.samples)
+    assert [(s.x, s.y, s.pressure) for s in out.samples] == [
+        (r.x, r.y, r.pressure) for r in takes[3].samples]
