@@ -7,8 +7,12 @@ Our own measure, computed per 16-pixel block of the sensor image:
   (structure tensor), high for parallel ridges, low for blots and speckle;
 - *clarity*: the share of the block's spectral energy at ridge spacings (5.5 to 15 pixels,
   about 0.25 to 0.75 mm at the sensor's 500 dpi), high for ridges, low for smears and noise.
-A block's *ridge strength* (0..1) rises with its contrast, coherence and clarity. The score combines the sensor area covered by ridges with how clear those blocks are; Img2Tz's confirmation code (the module failing to
-extract features) caps the verdict at POOR.
+A block's *ridge strength* (0..1) rises with its contrast, coherence and clarity. The score
+(0..100) combines the sensor area covered by ridges with how clear those blocks are; GOOD from
+60, ACCEPTABLE from 40. Img2Tz's confirmation code (the module failing to extract features)
+caps the verdict at POOR. Thresholds were set on synthetic presses and checked to fall
+monotonically with blur, contrast loss, noise and lost area; real sensor images may call for
+retuning.
 """
 
 from __future__ import annotations
