@@ -1,10 +1,10 @@
 """List attached devices, decode a recorded pad stream, or record a live pad into a .hid file.
 
 ``inkseal devices`` lists signature pads and pen tablets, fingerprint readers, cameras and
-microphones (simulated ones marked). ``--replay FILE`` decodes a recording through the same
-drivers a live pad uses (the generic HID digitizer from the file's descriptor, Wacom's
-Graphire reports, or the STU protocol for an STU stream) and prints one sample per line, as
-JSON objects with ``--json``. ``--record OUT.hid`` captures what a pad sends into a
+microphones (simulated ones marked). ``--replay FILE`` decodes a recording (hid-recorder
+``.hid`` or usbhid-dump output) through the same drivers a live pad uses (the generic HID
+digitizer from the file's descriptor, Wacom's Graphire reports, or the STU protocol for an
+STU stream) and prints one sample per line, as JSON objects with ``--json``. ``--record OUT.hid`` captures what a pad sends into a
 hid-recorder file that replays the same way.
 
 Exit status: 0 done; 1 device, file or protocol error; 2 bad arguments.
@@ -64,6 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="decode a hid-recorder file and print one sample per line")
     action.add_argument("--record", type=Path, metavar="OUT.hid",
                         help="capture what a live pad sends into a hid-recorder file")
+    parser.add_argument("--descriptor", type=Path, metavar="FILE",
+                        help="with --replay: the report descriptor to decode with (raw bytes "
+                             "or a usbhid-dump descriptor), e.g. for a usbhid-dump stream")
     parser.add_argument("--json", action="store_true",
                         help="with --replay: one JSON object per line")
     parser.add_argument("--realtime", action="store_true",
@@ -81,8 +84,9 @@ def _simulated_log() -> Path:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if (args.json or args.realtime) and args.replay is None:
-        print("inkseal devices: --json and --realtime go with --replay", file=sys.stderr)
+    if (args.json or args.realtime or args.descriptor) and args.replay is None:
+        print("inkseal devices: --json, --realtime and --descriptor go with --replay",
+              file=sys.stderr)
         return EXIT_USAGE
     if (args.pad or args.seconds is not None) and args.record is None:
         print("inkseal devices: --pad and --seconds go with --record", file=sys.stderr)
@@ -156,11 +160,18 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     if not args.replay.is_file():
         print(f"inkseal devices: {args.replay}: no such file", file=sys.stderr)
         return EXIT_DEVICE_ERROR
+    from devices.transport.usbhid_dump import read_descriptor_file
+
     clock = SessionClock()
     items: queue.Queue[PenSample | PadEvent] = queue.Queue()
-    spec = PadSpec(pad=str(args.replay), replay_speed=1.0 if args.realtime else None)
     try:
+        descriptor = read_descriptor_file(args.descriptor) if args.descriptor else None
+        spec = PadSpec(pad=str(args.replay), replay_speed=1.0 if args.realtime else None,
+                       descriptor=descriptor)
         pad = open_pad(spec, clock, items.put, items.put)
+    except OSError as exc:
+        print(f"inkseal devices: {exc}", file=sys.stderr)
+        return EXIT_DEVICE_ERROR
     except DeviceError as exc:
         print(f"inkseal devices: {exc}", file=sys.stderr)
         return EXIT_DEVICE_ERROR

@@ -28,10 +28,10 @@ from devices.pen.stu_log import load_stu_pen_log
 from devices.pen.stu_protocol import is_stu
 from devices.pen.tablet import TabletDriver
 from devices.transport.base import HidTransport, TransportKind
-from devices.transport.hid_recording import HidRecording, read_recording
+from devices.transport.hid_recording import HidRecording
 from devices.transport.hidapi_transport import HidapiTransport, enumerate_hid
 from devices.transport.recorder import RecordingTransport
-from devices.transport.replay import replay_file
+from devices.transport.replay import load_recording, replay_file
 
 __all__ = ["Pad", "PadMode", "PadSpec", "is_stu_recording", "open_pad"]
 
@@ -56,6 +56,7 @@ class PadSpec:
     replay_speed: float | None = 1.0    # real time; None: as fast as possible
     variant: int = 0                    # which take, varied a little, for the simulated pad
     record_to: Path | None = None       # also write everything the pad sends to this .hid
+    descriptor: bytes | None = None     # for a replay: use this report descriptor instead
     backend: ModuleType | None = field(default=None, compare=False)  # hidapi module (tests)
     libusb: ModuleType | None = field(default=None, compare=False)   # its libusb twin (tests)
 
@@ -144,7 +145,7 @@ def _maybe_record(transport: HidTransport, spec: PadSpec, clock: SessionClock) -
 def _open_replay(spec: PadSpec, clock: SessionClock, on_sample: SampleCallback,
                  on_event: EventCallback) -> Pad:
     path = Path(spec.pad)
-    recording = read_recording(path)
+    recording = load_recording(path, descriptor=spec.descriptor)
     transport = replay_file(path, clock=clock, speed=spec.replay_speed, recording=recording)
     stu = is_stu_recording(recording)
     driver = _driver(_maybe_record(transport, spec, clock), stu, clock, on_sample, on_event)

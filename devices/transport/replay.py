@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -26,8 +27,10 @@ from devices.clock import SessionClock
 from devices.errors import DeviceGone, ProtocolError
 from devices.transport.base import InputReport, TransportInfo, TransportKind
 from devices.transport.hid_recording import HidRecording, RecordedReport, read_recording
+from devices.transport.usbhid_dump import is_usbhid_dump, read_usbhid_dump
 
-__all__ = ["END_OF_RECORDING", "FeatureResponder", "ReplayTransport", "replay_file"]
+__all__ = ["END_OF_RECORDING", "FeatureResponder", "ReplayTransport", "load_recording",
+           "replay_file"]
 
 END_OF_RECORDING = "end_of_recording"
 
@@ -204,10 +207,23 @@ class ReplayTransport:
             raise DeviceGone(f"{self.info.path}: transport closed", device=self.info.path)
 
 
+def load_recording(path: Path | str, *, descriptor: bytes | None = None) -> HidRecording:
+    """A hid-recorder file or usbhid-dump output; ``descriptor`` replaces the file's own."""
+    path = Path(path)
+    with open(path, "rb") as f:
+        head = f.read(200).decode("ascii", errors="replace")
+    if is_usbhid_dump(head):
+        return read_usbhid_dump(path, descriptor=descriptor)
+    recording = read_recording(path)
+    if descriptor is not None:
+        recording = replace(recording, descriptor=descriptor)
+    return recording
+
+
 def replay_file(path: Path | str, *, clock: SessionClock, speed: float | None = 1.0,
                 recording: HidRecording | None = None, **kwargs: object) -> ReplayTransport:
-    """A replay transport for a ``.hid`` file (its descriptor, identity and recorded features)."""
-    recording = recording or read_recording(path)
+    """A replay transport for a recording (its descriptor, identity and recorded features)."""
+    recording = recording or load_recording(path)
     info = TransportInfo(
         path=str(path), vendor_id=recording.vendor_id or 0, product_id=recording.product_id or 0,
         name=recording.name or Path(path).name, kind=TransportKind.REPLAY,

@@ -151,3 +151,26 @@ def test_misused_options(argv: list[str], capsys: pytest.CaptureFixture) -> None
     except SystemExit as exc:
         code = exc.code
     assert code == 2
+
+
+@pytest.mark.parametrize("relative", [
+    "02-wacom-inkling-056a-0221/recording-descriptor-only.hid",
+    "08-wacom-intuos-pro-m-pth660-056a-0357/rdesc.hid",
+    "09-huion-kamvas-pro-19-256c-006b/rdesc.hid",
+])
+def test_replay_of_descriptor_only_fixtures(shared_fixtures: Path, relative: str,
+                                            capsys: pytest.CaptureFixture) -> None:
+    path = shared_fixtures / "hid" / relative
+    assert main(["--set", "language=en", "devices", "--replay", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "0 samples from 0 reports" in captured.err
+    assert "hid-digitizer" in captured.err
+
+
+def test_replay_of_a_usbhid_dump_with_its_descriptor(shared_fixtures: Path,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    folder = shared_fixtures / "hid" / "06-xppen-g430-28bd-0075"
+    assert main(["devices", "--replay", str(folder / "pen_pressure.usbhid-dump.txt"),
+                 "--descriptor", str(folder / "rd-original0.usbhid-dump.txt"), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2453 and max(r["pressure"] for r in rows) == 2047
