@@ -28,7 +28,7 @@ from crypto.capture_log_entry import GENESIS_KIND, GENESIS_PREV, LogEntry, key_i
 from crypto.capture_log_file import LogLines, TornTail, read_log_lines
 from crypto.checkpoint import Checkpoint, NoteVerifier, open_checkpoint, peek_checkpoint
 from crypto.errors import CaptureLogError, CheckpointError, TornTailError
-from crypto.merkle import MerkleTree
+from crypto.merkle import MerkleTree, leaf_hash
 
 __all__ = ["LogFault", "LogIssue", "LogReport", "verify_log", "LogTail", "resume_state"]
 
@@ -212,7 +212,7 @@ def verify_log(log: Path | str | LogLines, public_key: Ed25519PublicKey, *,
         return LogReport(str(log), kid, (), MerkleTree(), (issue,))
     walk = _Walk(lines, public_key, kid, source, check_signatures)
     entries: list[LogEntry] = []
-    tree = MerkleTree()
+    leaves: list[bytes] = []
     issues: list[LogIssue] = []
     prev = GENESIS_PREV
     for index in range(len(lines)):
@@ -222,8 +222,9 @@ def verify_log(log: Path | str | LogLines, public_key: Ed25519PublicKey, *,
             break
         assert entry is not None
         entries.append(entry)
-        tree.append_entry(entry.line)
+        leaves.append(leaf_hash(entry.line))
         prev = entry.line_hash.hex()
+    tree = MerkleTree(leaves)
     if not issues and lines.torn is not None:
         torn = lines.torn
         issues.append(LogIssue(LogFault.TORN_TAIL, torn.line, torn.offset,

@@ -83,21 +83,41 @@ def number_text(value: float | int) -> str:
 
 def loads_strict(data: bytes | str, *, floats: bool = False) -> Any:
     """Parse JSON text as I-JSON: UTF-8, no duplicate names, no NaN/Infinity, safe integers only."""
+    value = _loads(data, floats)
+    _check(value, "$", floats)
+    return value
+
+
+def parse_canonical(data: bytes, *, floats: bool = False) -> Any:
+    """Parse bytes that must already be in canonical form; any other spelling is refused."""
+    value = _loads(data, floats)
+    if canonicalize(value, floats=floats) != bytes(data):  # also checks the I-JSON limits
+        raise CanonicalJsonError("valid JSON but not in RFC 8785 canonical form",
+                                 reason="not_canonical")
+    return value
+
+
+def _pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(items)
+    if len(obj) != len(items):
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise CanonicalJsonError(f"duplicate member name {key!r}", reason="duplicate_key")
+            seen.add(key)
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise CanonicalJsonError(f"{name} is not JSON", reason="non_finite_number")
+
+
+def _loads(data: bytes | str, floats: bool) -> Any:
+    """JSON text to Python values; the I-JSON number limits are left to :func:`_check`."""
     try:
         text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
     except UnicodeDecodeError as exc:
         raise CanonicalJsonError(f"not UTF-8 at byte {exc.start}", reason="not_utf8") from exc
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj: dict[str, Any] = {}
-        for key, val in items:
-            if key in obj:
-                raise CanonicalJsonError(f"duplicate member name {key!r}", reason="duplicate_key")
-            obj[key] = val
-        return obj
-
-    def reject_constant(name: str) -> Any:
-        raise CanonicalJsonError(f"{name} is not JSON", reason="non_finite_number")
 
     def parse_float(text: str) -> float:
         if not floats:
@@ -109,28 +129,18 @@ def loads_strict(data: bytes | str, *, floats: bool = False) -> Any:
 
     def parse_int(text: str) -> int | float:
         number = int(text)
-        if floats and abs(number) > MAX_SAFE_INTEGER:
+        if abs(number) > MAX_SAFE_INTEGER:
             return parse_float(text)  # a large double written without fraction or exponent
-        _check_int(number, "$")
         return number
 
     try:
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=reject_constant,
-                          parse_float=parse_float, parse_int=parse_int)
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant,
+                          parse_float=parse_float, parse_int=parse_int if floats else None)
     except json.JSONDecodeError as exc:
         raise CanonicalJsonError(f"not JSON: {exc.msg} at char {exc.pos}",
                                  reason="not_json") from exc
     except RecursionError as exc:
         raise CanonicalJsonError("JSON nested too deeply", reason="too_deep") from exc
-
-
-def parse_canonical(data: bytes, *, floats: bool = False) -> Any:
-    """Parse bytes that must already be in canonical form; any other spelling is refused."""
-    value = loads_strict(data, floats=floats)
-    if canonicalize(value, floats=floats) != bytes(data):
-        raise CanonicalJsonError("valid JSON but not in RFC 8785 canonical form",
-                                 reason="not_canonical")
-    return value
 
 
 def _check_int(value: int, path: str) -> None:

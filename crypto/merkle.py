@@ -48,20 +48,21 @@ def _split(n: int) -> int:
 
 
 def tree_root(leaf_hashes: Iterable[bytes]) -> bytes:
-    """The tree head over leaf hashes given in order, with a stack of log2(n) subtree roots."""
-    stack: list[tuple[bytes, int]] = []  # (subtree root, leaf count), sizes strictly decreasing
-    for leaf in leaf_hashes:
-        current, size = leaf, 1
-        while stack and stack[-1][1] == size:
-            left, _ = stack.pop()
-            current, size = node_hash(left, current), size * 2
-        stack.append((current, size))
-    if not stack:
+    """The tree head over leaf hashes given in order.
+
+    Level by level: adjacent nodes pair up and an unpaired last node moves up unchanged, which
+    builds exactly RFC 9162's tree (its left subtrees are the largest powers of two).
+    """
+    level = list(leaf_hashes)
+    if not level:
         return EMPTY_ROOT
-    root = stack[-1][0]
-    for left, _ in reversed(stack[:-1]):
-        root = node_hash(left, root)
-    return root
+    while len(level) > 1:
+        odd = level[-1] if len(level) % 2 else None
+        level = [_sha256(b"\x01" + left + right).digest()
+                 for left, right in zip(level[0::2], level[1::2])]
+        if odd is not None:
+            level.append(odd)
+    return level[0]
 
 
 class MerkleTree:
@@ -73,10 +74,16 @@ class MerkleTree:
     def __init__(self, leaf_hashes: Iterable[bytes] = ()) -> None:
         # _levels[h] holds, back to back, the roots of the complete aligned subtrees of 2**h
         # leaves: exactly size >> h of them.
-        self._levels: list[bytearray] = [bytearray()]
-        self._size = 0
-        for leaf in leaf_hashes:
-            self.append(leaf)
+        leaves = list(leaf_hashes)
+        if any(len(leaf) != HASH_SIZE for leaf in leaves):
+            raise ValueError("a leaf hash is 32 bytes")
+        self._levels: list[bytearray] = [bytearray(b"".join(leaves))]
+        self._size = len(leaves)
+        level = leaves
+        while len(level) > 1:
+            level = [_sha256(b"\x01" + left + right).digest()
+                     for left, right in zip(level[0::2], level[1::2])]
+            self._levels.append(bytearray(b"".join(level)))
 
     @property
     def size(self) -> int:

@@ -120,6 +120,8 @@ def test_assembled_line_is_the_rfc_8785_form(data, blob, seq, kind) -> None:
     parsed = parse_entry(entry.line)
     assert (parsed.seq, parsed.data, parsed.blob, parsed.kind) == (seq, data, blob, kind)
     assert parsed.signature_valid(private.public_key())
+    unsigned = {k: v for k, v in jcs.loads_strict(entry.line).items() if k != "sig"}
+    assert parsed.signed_bytes() == jcs.canonicalize(unsigned)
 
 
 def test_reopening_an_intact_log_continues_the_chain(log_path, key) -> None:

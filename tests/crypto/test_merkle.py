@@ -220,6 +220,20 @@ def test_a_rewritten_history_is_not_consistent() -> None:
         verify_consistency(12, 20, honest.root(12), forked.root(), forked.consistency_proof(12))
 
 
+@pytest.mark.parametrize("split", [0, 1, 5, 16, 17, 33])
+def test_a_tree_built_at_once_grows_like_one_built_leaf_by_leaf(split: int) -> None:
+    leaves = [leaf_hash(e) for e in entries(40, seed=split)]
+    bulk = MerkleTree(leaves[:split])
+    single = MerkleTree()
+    for leaf in leaves[:split]:
+        single.append(leaf)
+    for leaf in leaves[split:]:
+        bulk.append(leaf)
+        single.append(leaf)
+    assert bulk._levels == single._levels
+    assert bulk.root() == single.root() == tree_root(leaves)
+
+
 def test_bad_arguments_are_typed_errors() -> None:
     tree = MerkleTree(leaf_hash(e) for e in entries(5))
     for call in (lambda: tree.inclusion_proof(5), lambda: tree.inclusion_proof(0, 6),
