@@ -174,7 +174,7 @@ def test_a_pad_stuck_busy_times_out(takes, clock: SessionClock) -> None:
     with pytest.raises(DeviceTimeout) as info:
         driver.clear()
     assert info.value.reason == "status_timeout"
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 1.5
     driver.close()
 
 
@@ -266,7 +266,7 @@ def test_a_pad_that_stops_answering_gives_a_typed_error(clock: SessionClock) -> 
     started = time.perf_counter()
     with pytest.raises(DeviceTimeout):
         StuDriver(transport, clock=clock, on_sample=print, on_event=print)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 1.5
 
 
 def test_read_errors_become_events_and_capture_continues(takes, clock: SessionClock) -> None:

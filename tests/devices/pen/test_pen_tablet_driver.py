@@ -139,7 +139,7 @@ def test_stop_is_prompt_while_waiting_for_a_device(hid_fixtures: Path,
     time.sleep(0.1)
     started = time.perf_counter()
     driver.close()
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 1.5
     assert not driver.pump.running
 
 
@@ -152,5 +152,5 @@ def test_stop_is_prompt_during_a_real_time_replay(hid_fixtures: Path,
     time.sleep(0.3)
     started = time.perf_counter()
     driver.close()
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.5
     assert 10 < len(out.samples) < 1327
