@@ -15,7 +15,8 @@ from records.link.endpoint import Backoff, LinkEndpoint, link_credentials
 from records.link.errors import (CloseReason, LinkConfigError, LinkError, PeerRejected,
                                  ProtocolViolation, UploadError)
 from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
-                                 RecordRefused, RecordVerified, SessionOpened, UploadData,
+                                 RecordRefused, RecordVerified, SessionOpened, SessionReplaced,
+                                 UploadData,
                                  UploadFinished, UploadProgress, UploadQueried, UploadRequested,
                                  UploadStored)
 from records.link.ink import InkSample
@@ -43,7 +44,7 @@ __all__ = [
     "LinkProtocol", "LinkState", "LinkStatus", "LinkTimings", "LogCheckpoint", "LogEntry",
     "Message", "PageView", "PeerIdentity", "PeerPolicy", "PeerRejected", "Phase", "PreviewFrame",
     "ProtocolViolation", "Received", "RecordClose", "RecordConfirm", "RecordOffer",
-    "RecordRefused", "RecordVerified", "Role", "Script", "ScriptedBrain", "SessionOpened",
+    "RecordRefused", "RecordVerified", "Role", "Script", "ScriptedBrain", "SessionOpened", "SessionReplaced",
     "SignatureResult", "TerminalBrain", "TerminalEndpoint", "TerminalProtocol",
     "TransportTimings", "TurnBegin", "TurnCancel", "UploadBegin", "UploadData", "UploadDone",
     "UploadError", "UploadFinished", "UploadProgress", "UploadQueried", "UploadRequested",

@@ -21,8 +21,8 @@ from pathlib import Path
 from websockets.asyncio.connection import Connection
 
 from records.link.errors import CloseReason, LinkConfigError
-from records.link.events import (CloseConnection, LinkEvent, Received, SessionOpened,
-                                 UploadData, UploadQueried)
+from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
+                                 SessionOpened, UploadData, UploadProgress, UploadQueried)
 from records.link.messages import InkBatch, Message, PreviewFrame
 from records.link.peers import PeerPolicy, Role, load_ca_certificates
 from records.link.protocol import LinkProtocol
@@ -190,7 +190,8 @@ class LinkEndpoint:
     def _dispatch(self, events: list[LinkEvent]) -> CloseConnection | None:
         close = None
         for event in events:
-            level = logging.DEBUG if isinstance(event, UploadData) or (
+            level = logging.DEBUG if isinstance(event, (UploadData, Acknowledged)) or (
+                isinstance(event, UploadProgress) and event.action == "progress") or (
                 isinstance(event, Received) and isinstance(event.message, (InkBatch, PreviewFrame))
             ) else logging.INFO
             log.log(level, "link %s: %s", self._proto.role.label, _summary(event))
@@ -277,10 +278,11 @@ class LinkEndpoint:
         """Release files once the thread is gone (journal, storage)."""
         self._proto.journal.close()
 
-    async def _run_connection(self, ws: Connection) -> tuple[CloseReason, str]:
-        """Pump one connection until it ends or the endpoint stops; returns why it ended."""
+    async def _run_connection(self, ws: Connection, peer: str) -> tuple[CloseReason, str]:
+        """Pump one connection with ``peer`` (its certificate's subject) until it ends or the
+        endpoint stops; returns why it ended."""
         with self._lock:
-            self._proto.connection_made()
+            self._proto.connection_made(peer)
         self.wake.set()
         pump = asyncio.create_task(pump_connection(ws, self, self.transport_timings))
         stop = asyncio.create_task(self._stopping.wait())

@@ -10,8 +10,8 @@ from records.link.messages import Message, RecordOffer, UploadBegin
 
 __all__ = [
     "Acknowledged", "CloseConnection", "LinkEvent", "Received", "RecordRefused",
-    "RecordVerified", "SessionOpened", "UploadData", "UploadFinished", "UploadProgress",
-    "UploadQueried", "UploadRequested", "UploadStored",
+    "RecordVerified", "SessionOpened", "SessionReplaced", "UploadData", "UploadFinished",
+    "UploadProgress", "UploadQueried", "UploadRequested", "UploadStored",
 ]
 
 
@@ -31,6 +31,16 @@ class SessionOpened(LinkEvent):
     caps: frozenset[str]
     backlog: int
     """Sequenced messages of this side that are being sent again or for the first time."""
+
+
+@dataclass(frozen=True)
+class SessionReplaced(LinkEvent):
+    """Another peer took the place of the one the session was with; what was still waiting for
+    the old peer (``dropped`` messages) was not sent to the new one."""
+
+    previous_peer: str
+    peer: str
+    dropped: int
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class Journal:
         self.path = path
         self._fsync = fsync
         self.session = ""
+        self.peer = ""
         self.delivered = 0
         self.acked = 0
         self.next_seq = 1
@@ -99,15 +100,19 @@ class Journal:
         self.delivered = seq
         self._write(T_DELIVERED, _U64.pack(seq), sync=False)
 
-    def start_session(self, session: str) -> None:
-        """Begin a new session: the peer knows nothing of ours, so pending messages are renumbered
-        from 1 (and sent again) and nothing of the peer's has been delivered yet."""
-        old = list(self._pending.values())
-        self.session, self.delivered, self.acked = session, 0, 0
+    def start_session(self, session: str, peer: str = "", *, keep_pending: bool = True) -> int:
+        """Begin a new session with ``peer``: it knows nothing of ours, so pending messages are
+        renumbered from 1 and sent again (or dropped, ``keep_pending=False``: they were meant
+        for another peer), and nothing of the peer's has been delivered yet. Returns how many
+        pending messages were dropped."""
+        old = list(self._pending.values()) if keep_pending else []
+        dropped = len(self._pending) - len(old)
+        self.session, self.peer, self.delivered, self.acked = session, peer, 0, 0
         self._pending = OrderedDict(
             (i, JournalEntry(i, e.header, e.payload)) for i, e in enumerate(old, start=1))
         self.next_seq = len(old) + 1
         self._compact()
+        return dropped
 
     def rebase(self, peer_delivered: int) -> int:
         """The peer lost messages it had acknowledged (a crash of its disk): renumber what is
@@ -147,7 +152,7 @@ class Journal:
             os.fsync(self._fd)
 
     def _state_record(self) -> bytes:
-        body = json.dumps({"session": self.session, "delivered": self.delivered,
+        body = json.dumps({"session": self.session, "peer": self.peer, "delivered": self.delivered,
                            "acked": self.acked, "next": self.next_seq}, sort_keys=True).encode()
         return _RECORD.pack(T_STATE, len(body), zlib.crc32(body)) + body
 
@@ -199,6 +204,7 @@ class Journal:
             try:
                 state = json.loads(body)
                 self.session, self.delivered = str(state["session"]), int(state["delivered"])
+                self.peer = str(state.get("peer", ""))
                 self.acked, self.next_seq = int(state["acked"]), int(state["next"])
             except (ValueError, KeyError, TypeError):
                 return False

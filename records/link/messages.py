@@ -1,23 +1,17 @@
-"""Every message of link protocol version 1, as frozen dataclasses, and their header schema.
-
-A message class names its ``KIND`` on the wire, which side may send it (``SENDER``), and how
-it is delivered (``DELIVERY``). Fields map one to one onto header keys, except the one field
-marked as payload, which travels as the frame's binary attachment.
-"""
+"""Every message of link protocol version 1, as frozen dataclasses (shape in ``schema``)."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
-import typing
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
 from records.link.errors import CloseReason, ProtocolViolation
-from records.link.ink import InkSample, pack_samples, unpack_samples
+from records.link.ink import InkSample
 from records.link.peers import Role
+from records.link.schema import Delivery, Message, build_message, one_of
+from records.link.schema import payload_field as _payload
 
 __all__ = [
     "MESSAGE_TYPES", "PROTOCOL_VERSIONS", "Ack", "Beat", "Delivery", "Hello", "InkBatch",
@@ -28,104 +22,7 @@ __all__ = [
 ]
 
 PROTOCOL_VERSIONS = (1,)
-MAX_TEXT = 4096
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\Z")
-
-
-class Delivery(Enum):
-    """How a message is delivered; decides sequencing, journaling and send priority."""
-
-    CONTROL = "control"    # unsequenced, sent first (handshake, acks, heartbeats, upload steering)
-    DURABLE = "durable"    # sequenced, journaled and flushed to disk before it is sent
-    RELIABLE = "reliable"  # sequenced, journaled (live ink: the capture log holds it durably)
-    PREVIEW = "preview"    # unsequenced, only the newest waits, dropped while the link is down
-    BULK = "bulk"          # unsequenced, sent when nothing else waits (upload chunks)
-
-    @property
-    def sequenced(self) -> bool:
-        """True for kinds that carry a session sequence number and are never lost."""
-        return self in (Delivery.DURABLE, Delivery.RELIABLE)
-
-
-def _payload(**kw: Any) -> Any:
-    return field(metadata={"payload": True}, repr=False, **kw)
-
-
-@dataclass(frozen=True)
-class Message:
-    """Base of all messages; subclasses set KIND, SENDER (None: either side) and DELIVERY."""
-
-    KIND: ClassVar[str] = ""
-    SENDER: ClassVar[Role | None] = None
-    DELIVERY: ClassVar[Delivery] = Delivery.CONTROL
-    MAX_PAYLOAD: ClassVar[int] = 0
-
-    def __post_init__(self) -> None:
-        for name, kind in _schema(type(self)).items():
-            value = getattr(self, name)
-            if kind is bytes and not isinstance(value, bytes):
-                raise ValueError(f"{self.KIND}.{name} must be bytes")
-            if kind is str and (not isinstance(value, str) or len(value) > MAX_TEXT):
-                raise ValueError(f"{self.KIND}.{name} must be text of at most {MAX_TEXT} characters")
-            if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise ValueError(f"{self.KIND}.{name} must be a whole number >= 0")
-            if kind is bool and not isinstance(value, bool):
-                raise ValueError(f"{self.KIND}.{name} must be true or false")
-            if typing.get_origin(kind) is tuple:
-                (item,) = {a for a in typing.get_args(kind) if a is not Ellipsis}
-                if not isinstance(value, tuple) or not all(isinstance(v, item) for v in value):
-                    raise ValueError(f"{self.KIND}.{name} must be a tuple of {item.__name__}")
-            if name == "sha256" or name.endswith("_sha256"):
-                if not _HEX64.match(value):
-                    raise ValueError(f"{self.KIND}.{name} must be 64 lower-case hex digits")
-        payload = self.payload()
-        if len(payload) > self.MAX_PAYLOAD:
-            raise ValueError(f"{self.KIND} payload of {len(payload)} bytes exceeds {self.MAX_PAYLOAD}")
-        self.validate()
-
-    def validate(self) -> None:
-        """Checks beyond field types; raise ValueError naming the field."""
-
-    def payload(self) -> bytes:
-        """The frame attachment of this message (empty for header-only kinds)."""
-        name = _payload_field(type(self))
-        if name is None:
-            return b""
-        value = getattr(self, name)
-        return pack_samples(value) if isinstance(value, tuple) else value
-
-    def header_fields(self) -> dict[str, Any]:
-        """The header fields (without the kind) as JSON values."""
-        out: dict[str, Any] = {}
-        for name, kind in _schema(type(self)).items():
-            if kind is not bytes and not _is_payload(type(self), name):
-                value = getattr(self, name)
-                out[name] = list(value) if isinstance(value, tuple) else value
-        return out
-
-
-def _is_payload(cls: type[Message], name: str) -> bool:
-    return any(f.name == name and f.metadata.get("payload") for f in dataclasses.fields(cls))
-
-
-def _payload_field(cls: type[Message]) -> str | None:
-    return next((f.name for f in dataclasses.fields(cls) if f.metadata.get("payload")), None)
-
-
-_SCHEMAS: dict[type, dict[str, Any]] = {}
-
-
-def _schema(cls: type[Message]) -> dict[str, Any]:
-    if cls not in _SCHEMAS:
-        hints = typing.get_type_hints(cls)
-        _SCHEMAS[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
-    return _SCHEMAS[cls]
-
-
-def _one_of(kind: str, name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{kind}.{name} must be one of {', '.join(allowed)}, not {value!r}")
 
 
 # --- handshake and link control -------------------------------------------------------------
@@ -220,7 +117,7 @@ class PageView(Message):
     at_ns: int
 
     def validate(self) -> None:
-        _one_of(self.KIND, "event", self.event, ("shown", "hidden"))
+        one_of(self.KIND, "event", self.event, ("shown", "hidden"))
 
 
 @dataclass(frozen=True)
@@ -299,7 +196,7 @@ class SignatureResult(Message):
     evidence: bytes = _payload()
 
     def validate(self) -> None:
-        _one_of(self.KIND, "outcome", self.outcome, ("signed", "refused", "failed"))
+        one_of(self.KIND, "outcome", self.outcome, ("signed", "refused", "failed"))
         if hashlib.sha256(self.evidence).hexdigest() != self.evidence_sha256:
             raise ValueError("signature.result.evidence_sha256 does not match the evidence")
 
@@ -380,7 +277,7 @@ class UploadStatus(Message):
     reason: str
 
     def validate(self) -> None:
-        _one_of(self.KIND, "action", self.action, ("resume", "rewind", "progress", "unknown"))
+        one_of(self.KIND, "action", self.action, ("resume", "rewind", "progress", "unknown"))
 
 
 @dataclass(frozen=True)
@@ -408,34 +305,9 @@ def message_header(message: Message) -> dict[str, Any]:
     return {"k": message.KIND, **message.header_fields()}
 
 
-def _coerce(cls: type[Message], name: str, kind: Any, value: Any) -> Any:
-    if typing.get_origin(kind) is tuple:
-        (item,) = {a for a in typing.get_args(kind) if a is not Ellipsis}
-        if not isinstance(value, list) or not all(
-                isinstance(v, item) and not isinstance(v, bool) for v in value):
-            raise ValueError(f"{cls.KIND}.{name} must be a list of {item.__name__}")
-        return tuple(value)
-    return value
-
-
 def message_from_frame(kind: str, fields: dict[str, Any], payload: bytes) -> Message:
     """Build the message a frame carries; ``ProtocolViolation`` says what is wrong with it."""
     cls = MESSAGE_TYPES.get(kind)
     if cls is None:
         raise ProtocolViolation(CloseReason.UNKNOWN_KIND, f"unknown message kind {kind!r}")
-    schema = _schema(cls)
-    pname = _payload_field(cls)
-    expected = {name for name in schema if name != pname}
-    if set(fields) != expected:
-        missing, extra = expected - set(fields), set(fields) - expected
-        raise ProtocolViolation(CloseReason.MALFORMED, f"{kind}: missing {sorted(missing)}, "
-                                f"unexpected {sorted(extra)}")
-    if pname is None and payload:
-        raise ProtocolViolation(CloseReason.MALFORMED, f"{kind} carries no payload")
-    try:
-        values = {name: _coerce(cls, name, schema[name], value) for name, value in fields.items()}
-        if pname is not None:
-            values[pname] = unpack_samples(payload) if cls is InkBatch else payload
-        return cls(**values)
-    except (TypeError, ValueError) as exc:
-        raise ProtocolViolation(CloseReason.MALFORMED, str(exc)) from None
+    return build_message(cls, fields, payload)

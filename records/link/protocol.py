@@ -29,7 +29,7 @@ from enum import Enum
 from records.link.codec import canonical_json, decode_frame, encode_frame
 from records.link.errors import CloseReason, ProtocolViolation
 from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
-                                 SessionOpened)
+                                 SessionOpened, SessionReplaced)
 from records.link.journal import Journal
 from records.link.messages import (PROTOCOL_VERSIONS, Ack, Beat, Delivery, Hello, Message,
                                    Welcome, message_from_frame, message_header)
@@ -88,13 +88,16 @@ class LinkProtocol:
         self.peer_caps: frozenset[str] = frozenset()
         self.previews_dropped = 0
         self._delivered = journal.delivered
+        self._peer = journal.peer
         self._events: list[LinkEvent] = []
         self._reset_connection()
 
     # --- connection lifecycle ----------------------------------------------------------------
-    def connection_made(self) -> None:
-        """A transport connection is up (TLS done, peer certificate accepted)."""
+    def connection_made(self, peer: str = "") -> None:
+        """A transport connection is up (TLS done, peer certificate accepted); ``peer`` names the
+        certificate's subject, to which the session is bound."""
         self._reset_connection()
+        self._peer = peer
         if self.role is Role.TERMINAL:
             self.phase = Phase.AWAIT_WELCOME
             self._control.append(Hello(
@@ -331,12 +334,12 @@ class LinkProtocol:
             raise ProtocolViolation(CloseReason.UNEXPECTED,
                                     f"hello from a {message.role!r}, expected a {self.peer_role.label}")
         self.version = self._check_versions(message.versions)
-        resumed = bool(message.session) and message.session == self.journal.session
+        resumed = (bool(message.session) and message.session == self.journal.session
+                   and self._peer == self.journal.peer)
         if resumed:
             self._adopt_peer_position(message.delivered)
         else:
-            self.journal.start_session(self._new_session_id())
-            self._delivered = 0
+            self._new_session(self._new_session_id())
         self.peer_station = message.station
         self.peer_caps = frozenset(message.caps) & self.capabilities
         self._control.append(Welcome(
@@ -358,11 +361,20 @@ class LinkProtocol:
         if message.resumed:
             self._adopt_peer_position(message.delivered)
         else:
-            self.journal.start_session(message.session)
-            self._delivered = 0
+            self._new_session(message.session)
         self.peer_station = message.station
         self.peer_caps = frozenset(message.caps) & self.capabilities
         self._open(message.resumed)
+
+    def _new_session(self, session: str) -> None:
+        previous = self.journal.peer
+        other_peer = bool(previous) and previous != self._peer
+        dropped = self.journal.start_session(session, self._peer, keep_pending=not other_peer)
+        self._delivered = 0
+        if other_peer:
+            log.warning("link %s: %s replaces %s; %d messages meant for %s were dropped",
+                        self.role.label, self._peer, previous, dropped, previous)
+            self._events.append(SessionReplaced(previous, self._peer, dropped))
 
     def _open(self, resumed: bool) -> None:
         self.phase = Phase.OPEN

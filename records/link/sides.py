@@ -20,14 +20,14 @@ from records.link.messages import (Message, RecordConfirm, RecordOffer, UploadBe
                                    UploadDone, UploadQuery, UploadStatus, message_header)
 from records.link.peers import Role
 from records.link.protocol import LinkProtocol
-from records.link.upload import DEFAULT_CHUNK, OutgoingUpload, UploadSource
+from records.link.upload import DEFAULT_CHUNK, UPLOAD_WINDOW, OutgoingUpload, UploadSource
 
 __all__ = ["STATUS_EVERY", "TerminalProtocol", "WorkstationProtocol"]
 
 log = logging.getLogger(__name__)
 
-STATUS_EVERY = 8 << 20
-"""The receiver reports upload progress after this many verified bytes."""
+STATUS_EVERY = UPLOAD_WINDOW // 4
+"""The receiver reports upload progress after this many verified bytes (opening the window)."""
 
 
 class TerminalProtocol(LinkProtocol):
@@ -108,6 +108,9 @@ class TerminalProtocol(LinkProtocol):
                                     f"{upload.begin.size} bytes")
         if status.action in ("resume", "rewind"):
             upload.offset = status.have
+            upload.verified = status.have
+        else:
+            upload.verified = max(upload.verified, status.have)
         self._events.append(UploadProgress(status.upload_id, status.have, upload.begin.size,
                                            status.action, status.reason))
 
@@ -136,9 +139,9 @@ class TerminalProtocol(LinkProtocol):
                                                    upload.sent_bytes))
                 continue
             if chunk is not None:
-                offset, data = chunk
+                offset, data, digest = chunk
                 return UploadChunk(upload_id=upload.begin.upload_id, offset=offset,
-                                   sha256=hashlib.sha256(data).hexdigest(), data=data)
+                                   sha256=digest, data=data)
         return None
 
 

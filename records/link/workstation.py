@@ -140,7 +140,7 @@ class WorkstationEndpoint(LinkEndpoint):
             self._live = (ws, identity)
             log.info("link workstation: %s connected from %s", identity.subject, ws.remote_address)
             try:
-                reason, detail = await self._run_connection(ws)
+                reason, detail = await self._run_connection(ws, identity.subject)
             finally:
                 if self._live is not None and self._live[0] is ws:
                     self._live = None

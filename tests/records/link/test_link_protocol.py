@@ -9,7 +9,7 @@ import pytest
 from records.link.codec import canonical_json, decode_frame, encode_frame
 from records.link.errors import CloseReason
 from records.link.events import (Acknowledged, CloseConnection, Received, RecordRefused,
-                                 RecordVerified, SessionOpened)
+                                 RecordVerified, SessionOpened, SessionReplaced)
 from records.link.ink import InkSample
 from records.link.journal import Journal
 from records.link.messages import (Beat, Hello, InkBatch, LogEntry, PreviewFrame, RecordConfirm,
@@ -50,9 +50,9 @@ class Pair:
         return WorkstationProtocol(self._journal("w.journal"), station="workstation-1",
                                    timings=self.timings, clock=self.clock)
 
-    def connect(self) -> None:
-        self.term.connection_made()
-        self.ws.connection_made()
+    def connect(self, terminal_name: str = "terminal-1") -> None:
+        self.term.connection_made("workstation-1")
+        self.ws.connection_made(terminal_name)
 
     def cut(self) -> None:
         self.term.connection_lost()
@@ -161,6 +161,35 @@ def test_a_workstation_that_lost_its_state_starts_a_new_session_and_gets_everyth
     assert [m.index for m in received(w, LogEntry)] == [7]
 
 
+def test_a_terminal_that_lost_its_state_gets_what_waited_for_it():
+    pair = Pair()
+    pair.connect()
+    pair.pump()
+    pair.cut()
+    pair.ws.send(TurnBegin(record_id="r", turn=1, signatory_id="s", signatory_name="n",
+                           signatory_role="suspect", prompt_zh="请签名", prompt_en="Please sign"))
+    pair.term = pair.new_terminal()  # same terminal, journal gone
+    pair.connect()
+    t, w = pair.pump()
+    assert [m.turn for m in received(t, TurnBegin)] == [1]
+    assert not [e for e in w if isinstance(e, SessionReplaced)]
+
+
+def test_messages_for_one_terminal_never_reach_another():
+    pair = Pair()
+    pair.connect("terminal-1")
+    pair.pump()
+    pair.cut()
+    pair.ws.send(TurnBegin(record_id="r", turn=1, signatory_id="s", signatory_name="n",
+                           signatory_role="suspect", prompt_zh="请签名", prompt_en="Please sign"))
+    pair.term = pair.new_terminal()
+    pair.connect("terminal-2")  # another terminal's certificate
+    t, w = pair.pump()
+    assert received(t, TurnBegin) == []
+    (replaced,) = [e for e in w if isinstance(e, SessionReplaced)]
+    assert (replaced.previous_peer, replaced.peer, replaced.dropped) == ("terminal-1", "terminal-2", 1)
+
+
 def test_the_terminal_confirms_a_matching_offer_and_refuses_a_forged_one():
     pair = Pair()
     pair.connect()
@@ -249,7 +278,7 @@ def test_an_ack_for_something_never_sent_is_malformed():
 
 def test_anything_but_hello_first_is_refused_and_so_is_a_second_hello():
     pair = Pair()
-    pair.ws.connection_made()
+    pair.ws.connection_made("terminal-1")
     (close,) = _closes(pair.ws.receive(_raw(pair, log_entry(0), 1, 1)))
     assert close.reason is CloseReason.UNEXPECTED
     pair = _opened()
@@ -260,7 +289,7 @@ def test_anything_but_hello_first_is_refused_and_so_is_a_second_hello():
 
 def test_no_common_version_closes_with_version():
     pair = Pair()
-    pair.ws.connection_made()
+    pair.ws.connection_made("terminal-1")
     hello = Hello(versions=(2, 3), role="terminal", station="t", session="", delivered=0, caps=())
     (close,) = _closes(pair.ws.receive(_raw(pair, hello, 1, 0)))
     assert close.reason is CloseReason.VERSION and close.reason.fatal
