@@ -11,6 +11,7 @@ and the ``DeviceInfo`` says plainly when the pad is simulated or a replay.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -124,7 +125,8 @@ class Pad:
 
 
 def _driver(transport: HidTransport, stu: bool, clock: SessionClock, on_sample: SampleCallback,
-            on_event: EventCallback, reopen=None) -> TabletDriver | StuDriver:
+            on_event: EventCallback, reopen: Callable[[], HidTransport] | None = None,
+            ) -> TabletDriver | StuDriver:
     try:
         if stu:
             return StuDriver(transport, clock=clock, on_sample=on_sample, on_event=on_event,
@@ -187,7 +189,7 @@ def _backend_for(entry: DeviceInfo, spec: PadSpec) -> Backend:
 
 
 def _reopener(entry: DeviceInfo, clock: SessionClock, backend: ModuleType | None,
-              kind: TransportKind | None):
+              kind: TransportKind | None) -> Callable[[], HidTransport]:
     """Find the same pad again after a replug (its hidraw node may have a new number)."""
     serial = entry.details.get("serial") or ""
     usage_page = entry.details.get("usage_page")
