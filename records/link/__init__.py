@@ -19,6 +19,7 @@ from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Recei
                                  UploadData,
                                  UploadFinished, UploadProgress, UploadQueried, UploadRequested,
                                  UploadStored)
+from records.link.headless import run_until_stopped, terminal_endpoint, workstation_endpoint
 from records.link.ink import InkSample
 from records.link.journal import Journal
 from records.link.messages import (MESSAGE_TYPES, PROTOCOL_VERSIONS, Delivery, InkBatch,
@@ -50,5 +51,6 @@ __all__ = [
     "UploadError", "UploadFinished", "UploadProgress", "UploadQueried", "UploadRequested",
     "UploadSource", "UploadStored", "WorkstationEndpoint", "WorkstationProtocol",
     "client_context", "describe_status", "file_sha256", "link_credentials",
-    "load_ca_certificates", "parse_address", "roles_from_extended_key_usage", "server_context",
+    "load_ca_certificates", "parse_address", "roles_from_extended_key_usage", "run_until_stopped",
+    "server_context", "terminal_endpoint", "workstation_endpoint",
 ]

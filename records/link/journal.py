@@ -10,6 +10,7 @@ record, so it stays small. ``path=None`` keeps the same state in memory only.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -18,6 +19,8 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+
+from records.link.errors import LinkConfigError
 
 __all__ = ["Journal", "JournalEntry"]
 
@@ -28,6 +31,18 @@ _U64 = struct.Struct(">Q")
 _OUT = struct.Struct(">QI")
 T_STATE, T_OUT, T_ACKED, T_DELIVERED = 1, 2, 3, 4
 COMPACT_AFTER = 1 << 20
+
+
+def _lock(path: Path) -> int:
+    """Hold ``path`` locked for as long as the journal is open: one endpoint per state directory."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise LinkConfigError(f"{path.parent} is in use by another link endpoint",
+                              reason="state-in-use", path=str(path.parent)) from None
+    return fd
 
 
 @dataclass(frozen=True)
@@ -52,9 +67,11 @@ class Journal:
         self.next_seq = 1
         self._pending: OrderedDict[int, JournalEntry] = OrderedDict()
         self._fd: int | None = None
+        self._lock_fd: int | None = None
         self._size = 0
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = _lock(path.with_suffix(path.suffix + ".lock"))
             self._load(path)
             self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             if self._size == 0:
@@ -89,16 +106,20 @@ class Journal:
             released += 1
         self.acked = seq
         self.next_seq = max(self.next_seq, seq + 1)
-        if not self._pending and self._size > COMPACT_AFTER:
-            self._compact()
-        else:
-            self._write(T_ACKED, _U64.pack(seq), sync=False)
+        self._write(T_ACKED, _U64.pack(seq), sync=False)
+        self._maybe_compact()
         return released
 
     def mark_delivered(self, seq: int) -> None:
         """This side delivered the peer's message ``seq`` to the application."""
         self.delivered = seq
         self._write(T_DELIVERED, _U64.pack(seq), sync=False)
+        self._maybe_compact()
+
+    def _maybe_compact(self) -> None:
+        # Only when nothing waits: the rewrite then costs a few bytes, whatever the history.
+        if not self._pending and self._size > COMPACT_AFTER:
+            self._compact()
 
     def start_session(self, session: str, peer: str = "", *, keep_pending: bool = True) -> int:
         """Begin a new session with ``peer``: it knows nothing of ours, so pending messages are
@@ -138,6 +159,9 @@ class Journal:
             os.fsync(self._fd)
             os.close(self._fd)
             self._fd = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     # --- file format -----------------------------------------------------------------------
     def _write(self, kind: int, body: bytes, *, sync: bool) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from records.link.errors import LinkConfigError
 from records.link.journal import COMPACT_AFTER, Journal
 
 
@@ -95,3 +98,23 @@ def test_a_memory_journal_needs_no_files():
     j.mark_acked(2)
     assert j.backlog == 0
     j.close()
+
+
+def test_a_receiving_side_keeps_its_journal_small(tmp_path):
+    path = tmp_path / "side.journal"
+    j = Journal(path, fsync=False)
+    j.start_session("s")
+    for seq in range(1, 120_000):
+        j.mark_delivered(seq)
+    assert path.stat().st_size <= COMPACT_AFTER + 64
+    j.close()
+    assert Journal(path).delivered == 119_999
+
+
+def test_two_endpoints_cannot_share_one_journal(tmp_path):
+    first = Journal(tmp_path / "side.journal")
+    with pytest.raises(LinkConfigError) as err:
+        Journal(tmp_path / "side.journal")
+    assert err.value.reason == "state-in-use"
+    first.close()
+    Journal(tmp_path / "side.journal").close()
