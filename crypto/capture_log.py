@@ -13,6 +13,7 @@ See :mod:`crypto.capture_log_entry` for the line format.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import errno
 import hashlib
@@ -41,12 +42,11 @@ from crypto.capture_log_entry import (
     check_source,
     key_id,
     payload_json,
-    sign_entry,
+    sign_line,
 )
 from crypto.capture_log_commit import (
     Batch,
     GroupCommit,
-    Job,
     PendingEntry,
     finish_batch,
     write_all,
@@ -135,8 +135,12 @@ class CaptureLog:
         self._failure: CaptureLogError | None = None
         self._closing = False
         self._urgent = False
-        self._writer = threading.Thread(target=self._write_loop, name=f"capture-log-{source}")
+        # A daemon thread, closed from an exit hook: a log the program forgot to close is
+        # still flushed at exit, and never keeps the process from ending.
+        self._writer = threading.Thread(target=self._write_loop, name=f"capture-log-{source}",
+                                        daemon=True)
         self._writer.start()
+        atexit.register(self._close_at_exit)
 
     @classmethod
     def open(cls, path: Path | str, private_key: Ed25519PrivateKey, source: str, *,
@@ -217,13 +221,14 @@ class CaptureLog:
                 self._wait_for_room()
             mono_ns = self._clock.now_ns()
             queue = self._queue
-            if not queue or len(queue[-1].jobs) >= self._commit.max_batch:
+            if not queue or len(queue[-1].entries) >= self._commit.max_batch:
                 queue.append(Batch())
                 self._work.notify()
             batch = queue[-1]
-            pending = PendingEntry(self._next_seq, batch)
-            batch.jobs.append(Job(kind, data, data_text, blob, self._clock.wall_ns(mono_ns) // 1000,
-                                  mono_ns // 1000, pending))
+            pending = PendingEntry(batch, self._next_seq, kind, data, data_text, blob,
+                                   self._clock.wall_ns(mono_ns) // 1000, mono_ns // 1000,
+                                   self.source, self._kid)
+            batch.entries.append(pending)
             self._next_seq += 1
             self._queued += 1
             return pending
@@ -286,6 +291,7 @@ class CaptureLog:
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is pending, stop the writer and close the file.  Idempotent."""
+        atexit.unregister(self._close_at_exit)
         with self._lock:
             self._closing = True
             self._work.notify_all()
@@ -298,6 +304,12 @@ class CaptureLog:
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
+
+    def _close_at_exit(self) -> None:
+        try:
+            self.close()
+        except CaptureLogError:
+            pass  # nothing more can be done at exit; a reopen reports what reached the disk
 
     def __enter__(self) -> CaptureLog:
         return self
@@ -344,7 +356,7 @@ class CaptureLog:
                 return None
             batch = self._queue[0]
             delay, limit = self._commit.max_delay_s, self._commit.max_batch
-            while delay and len(batch.jobs) < limit and not (self._closing or self._urgent):
+            while delay and len(batch.entries) < limit and not (self._closing or self._urgent):
                 remaining = batch.first_at + delay - time.monotonic()
                 if remaining <= 0:
                     break
@@ -352,7 +364,7 @@ class CaptureLog:
             # Off the queue the batch is closed: the next entry starts a new one.
             self._queue.popleft()
             self._urgent = False
-            self._queued -= len(batch.jobs)
+            self._queued -= len(batch.entries)
             self._room.notify_all()
             return batch
 
@@ -361,13 +373,12 @@ class CaptureLog:
         while (batch := self._take_batch()) is not None:
             try:
                 lines, leaves = self._sign_batch(batch)
-                write_all(self._fd, b"".join(lines))
+                write_all(self._fd, b"\n".join(lines) + b"\n")
                 os.fdatasync(self._fd)
             except (OSError, CaptureLogError) as exc:
                 self._fail(batch, exc)
                 return
-            last = batch.jobs[-1].pending.entry
-            assert last is not None
+            last = batch.entries[-1]
             with self._lock:
                 self._new_leaves.extend(leaves)
                 self._durable = LogHead(self.source, last.seq + 1, last.line_hash)
@@ -376,19 +387,20 @@ class CaptureLog:
 
     def _sign_batch(self, batch: Batch) -> tuple[list[bytes], list[bytes]]:
         """Writer thread: sign each entry, chaining it to the one before (only this thread
-        touches ``_prev``).  The Ed25519 signing releases the GIL, so appending threads keep
-        running meanwhile."""
+        touches ``_prev``).  Ed25519 signing releases the GIL, so appending threads keep
+        running meanwhile; everything else is left to them (see ``PendingEntry.entry``)."""
         lines: list[bytes] = []
         leaves: list[bytes] = []
         prev, key, kid, source = self._prev, self._key, self._kid, self.source
-        for job in batch.jobs:
-            entry = sign_entry(key, kid=kid, seq=job.pending.seq, t_us=job.t_us,
-                               mono_us=job.mono_us, source=source, kind=job.kind, prev=prev,
-                               data=job.data, data_text=job.data_text, blob=job.blob)
-            job.pending.entry = entry
-            lines.append(entry.line + b"\n")
-            leaves.append(_sha256(b"\x00" + entry.line).digest())
-            prev = entry.line_hash.hex()
+        for pending in batch.entries:
+            line, sig = sign_line(key, kid=kid, seq=pending.seq, t_us=pending.t_us,
+                                  mono_us=pending.mono_us, source=source, kind=pending.kind,
+                                  prev=prev, data_text=pending.data_text, blob=pending.blob)
+            digest = _sha256(line).digest()
+            pending.prev, pending.sig, pending.line_hash, pending.line = prev, sig, digest, line
+            lines.append(line)
+            leaves.append(_sha256(b"\x00" + line).digest())
+            prev = digest.hex()
         self._prev = prev
         return lines, leaves
 

@@ -13,12 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from crypto.capture_log_entry import BlobRef, LogEntry
 from crypto.errors import CaptureLogError
 
-__all__ = ["GroupCommit", "PendingEntry", "Job", "Batch", "finish_batch", "write_all"]
+__all__ = ["GroupCommit", "PendingEntry", "Batch", "finish_batch", "write_all"]
 
 _log = logging.getLogger(__name__)
 
@@ -42,25 +42,13 @@ class GroupCommit:
             raise ValueError("need max_batch >= 1, max_pending >= max_batch, max_delay_s >= 0")
 
 
-class Job(NamedTuple):
-    """One append as submitted: its place and time are fixed, its signature is still to come."""
-
-    kind: str
-    data: Mapping[str, Any] | None
-    data_text: str | None
-    blob: BlobRef | None
-    t_us: int
-    mono_us: int
-    pending: PendingEntry
-
-
 class Batch:
     """Entries that go to disk together, and who waits for them."""
 
-    __slots__ = ("jobs", "first_at", "done", "error", "callbacks", "guard")
+    __slots__ = ("entries", "first_at", "done", "error", "callbacks", "guard")
 
     def __init__(self) -> None:
-        self.jobs: list[Job] = []
+        self.entries: list[PendingEntry] = []
         self.first_at = time.monotonic()
         self.done = threading.Event()
         self.error: CaptureLogError | None = None
@@ -69,15 +57,31 @@ class Batch:
 
 
 class PendingEntry:
-    """An entry on its way to disk.  Its ``seq`` is fixed at once; :meth:`result` returns the
-    signed entry once it is durable."""
+    """An entry on its way to disk.  Its ``seq`` and times are fixed when it is queued; the
+    writer signs it; :meth:`result` returns the signed :class:`LogEntry` once durable."""
 
-    __slots__ = ("seq", "entry", "_batch")
+    __slots__ = ("seq", "kind", "data", "data_text", "blob", "t_us", "mono_us", "source", "kid",
+                 "prev", "line", "sig", "line_hash", "_entry", "_batch")
 
-    def __init__(self, seq: int, batch: Batch) -> None:
-        self.seq = seq
-        self.entry: LogEntry | None = None
+    def __init__(self, batch: Batch, seq: int, kind: str, data: Mapping[str, Any] | None,
+                 data_text: str | None, blob: BlobRef | None, t_us: int, mono_us: int,
+                 source: str, kid: str) -> None:
         self._batch = batch
+        self.seq, self.kind, self.data, self.data_text, self.blob = seq, kind, data, data_text, blob
+        self.t_us, self.mono_us, self.source, self.kid = t_us, mono_us, source, kid
+        self.prev = self.sig = ""
+        self.line = self.line_hash = b""
+        self._entry: LogEntry | None = None
+
+    @property
+    def entry(self) -> LogEntry | None:
+        """The signed entry, once the writer has signed it (built on first use, by the caller's
+        thread rather than the writer's)."""
+        if self._entry is None and self.line:
+            self._entry = LogEntry(self.seq, self.t_us, self.mono_us, self.source, self.kind,
+                                   self.data, self.blob, self.prev, self.kid, self.sig,
+                                   self.line, self.line_hash)
+        return self._entry
 
     def done(self) -> bool:
         """True once the entry is on disk or its batch failed."""
@@ -91,8 +95,9 @@ class PendingEntry:
                                   reason="timeout", line=self.seq + 1)
         if self._batch.error is not None:
             raise self._batch.error
-        assert self.entry is not None
-        return self.entry
+        entry = self.entry
+        assert entry is not None
+        return entry
 
     def add_done_callback(self, callback: Callable[[PendingEntry], None]) -> None:
         """Call ``callback(self)`` once durable or failed: on the writer thread, or at once if

@@ -43,6 +43,7 @@ __all__ = [
     "LogEntry",
     "build_entry",
     "sign_entry",
+    "sign_line",
     "payload_json",
     "check_kind",
     "check_line_budget",
@@ -223,6 +224,16 @@ def sign_entry(private_key: Ed25519PrivateKey, *, kid: str, seq: int, t_us: int,
                source: str, kind: str, prev: str, data: Mapping[str, Any] | None,
                data_text: str | None, blob: BlobRef | None) -> LogEntry:
     """Assemble and sign a line from fields already checked (see :func:`build_entry`)."""
+    line, sig = sign_line(private_key, kid=kid, seq=seq, t_us=t_us, mono_us=mono_us,
+                          source=source, kind=kind, prev=prev, data_text=data_text, blob=blob)
+    return LogEntry(seq, t_us, mono_us, source, kind, data, blob, prev, kid, sig, line,
+                    hashlib.sha256(line).digest())
+
+
+def sign_line(private_key: Ed25519PrivateKey, *, kid: str, seq: int, t_us: int, mono_us: int,
+              source: str, kind: str, prev: str, data_text: str | None,
+              blob: BlobRef | None) -> tuple[bytes, str]:
+    """The signed line's bytes (no newline) and its signature, from checked fields."""
     # The members in RFC 8785 order, written out: every string here matches a pattern that
     # needs no escaping and every number is a safe integer, so this is the canonical form
     # (a test checks it against jcs.canonicalize for random entries).
@@ -233,11 +244,8 @@ def sign_entry(private_key: Ed25519PrivateKey, *, kid: str, seq: int, t_us: int,
     head += (f'"kid":"{kid}","kind":"{kind}","mono_us":{mono_us},"prev":"{prev}",'
              f'"seq":{seq},')
     tail = f'"src":"{source}","t_us":{t_us},"v":{FORMAT_VERSION}}}'
-    signed = (head + tail).encode("utf-8")
-    sig = base64.b64encode(private_key.sign(signed)).decode("ascii")
-    line = (head + f'"sig":"{sig}",' + tail).encode("utf-8")
-    return LogEntry(seq, t_us, mono_us, source, kind, data, blob, prev, kid, sig, line,
-                    hashlib.sha256(line).digest())
+    sig = base64.b64encode(private_key.sign((head + tail).encode("utf-8"))).decode("ascii")
+    return (head + f'"sig":"{sig}",' + tail).encode("utf-8"), sig
 
 
 def parse_entry(line: bytes) -> LogEntry:

@@ -17,6 +17,7 @@ the log holds reports ``truncated``.
 from __future__ import annotations
 
 import base64
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -107,6 +108,9 @@ class _Fail(StrEnum):
     GENESIS = "genesis"
 
 
+_CHUNK = 1024  # lines parsed, then signature-checked in parallel, at a time
+
+
 @dataclass
 class _Walk:
     lines: LogLines
@@ -114,21 +118,46 @@ class _Walk:
     kid: str
     source: str | None
     check_signatures: bool
+    pool: ThreadPoolExecutor | None = None
     genesis_key: str = ""
+    parsed: list[LogEntry | CaptureLogError] = field(default_factory=list)
+    signed_ok: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.genesis_key = _raw_b64(self.public_key)
 
+    def _ensure(self, index: int) -> None:
+        """Parse (and check signatures of) lines up to ``index``, a chunk at a time: Ed25519
+        verification releases the GIL, so a pool checks a chunk on every core."""
+        while len(self.parsed) <= index:
+            start = len(self.parsed)
+            chunk: list[LogEntry | CaptureLogError] = []
+            for i in range(start, min(start + _CHUNK, len(self.lines))):
+                try:
+                    chunk.append(parse_entry(self.lines.line(i)))
+                except CaptureLogError as exc:
+                    chunk.append(exc)
+            if self.check_signatures:
+                check = self._signature_ok
+                self.signed_ok.extend(self.pool.map(check, chunk) if self.pool else map(check, chunk))
+            self.parsed.extend(chunk)
+
+    def _signature_ok(self, item: LogEntry | CaptureLogError) -> bool:
+        return isinstance(item, LogEntry) and item.signature_valid(self.public_key)
+
+    def entry_at(self, index: int) -> LogEntry | CaptureLogError:
+        self._ensure(index)
+        return self.parsed[index]
+
     def inspect(self, index: int, seq: int, prev: str) -> tuple[LogEntry | None, _Fail | None, str]:
-        try:
-            entry = parse_entry(self.lines.line(index))
-        except CaptureLogError as exc:
-            return None, _Fail.PARSE, f"{exc.reason}: {exc}"
+        entry = self.entry_at(index)
+        if isinstance(entry, CaptureLogError):
+            return None, _Fail.PARSE, f"{entry.reason}: {entry}"
         if self.source is not None and entry.source != self.source:
             return entry, _Fail.SOURCE, f"line is from {entry.source!r}, not {self.source!r}"
         if entry.key_id != self.kid:
             return entry, _Fail.KEY, f"signed by key {entry.key_id}, expected {self.kid}"
-        if self.check_signatures and not entry.signature_valid(self.public_key):
+        if self.check_signatures and not self.signed_ok[index]:
             return entry, _Fail.SIGNATURE, "signature does not match the line"
         if entry.seq != seq:
             return entry, _Fail.SEQ, f"sequence number {entry.seq}, expected {seq}"
@@ -156,7 +185,8 @@ class _Walk:
         if fail is _Fail.KEY:
             return LogIssue(LogFault.WRONG_KEY, *where, detail, claimed)
         if fail is _Fail.SIGNATURE:
-            vouched = index + 1 < len(lines) and _prev_of(lines.line(index + 1)) == entry.line_hash.hex()
+            following = self.entry_at(index + 1) if index + 1 < len(lines) else None
+            vouched = isinstance(following, LogEntry) and following.prev == entry.line_hash.hex()
             if vouched:
                 return LogIssue(LogFault.BAD_SIGNATURE, *where, "signature does not verify, yet the "
                                 "next line chains to this line as written", claimed)
@@ -176,19 +206,10 @@ class _Walk:
 
     def _found_later(self, start: int, seq: int) -> bool:
         for index in range(start, len(self.lines)):
-            try:
-                if parse_entry(self.lines.line(index)).seq == seq:
-                    return True
-            except CaptureLogError:
-                continue
+            entry = self.entry_at(index)
+            if isinstance(entry, LogEntry) and entry.seq == seq:
+                return True
         return False
-
-
-def _prev_of(line: bytes) -> str | None:
-    try:
-        return parse_entry(line).prev
-    except CaptureLogError:
-        return None
 
 
 def _raw_b64(public_key: Ed25519PublicKey) -> str:
@@ -197,20 +218,30 @@ def _raw_b64(public_key: Ed25519PublicKey) -> str:
 
 def verify_log(log: Path | str | LogLines, public_key: Ed25519PublicKey, *,
                source: str | None = None, checkpoint: str | None = None,
-               check_signatures: bool = True) -> LogReport:
+               check_signatures: bool = True, workers: int = 2) -> LogReport:
     """Verify a log file (or lines already read) against the terminal's public key.
 
     ``source``, if given, is the terminal id every line must carry; ``checkpoint`` is a signed
-    checkpoint note that must be signed by the same key and match the first entries.  Never
-    raises for a bad log: every finding is in the report.
+    checkpoint note that must be signed by the same key and match the first entries;
+    ``workers`` threads check signatures.  Never raises for a bad log: every finding is in
+    the report.
     """
+    if workers > 1 and check_signatures:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return _verify(log, public_key, source, checkpoint, check_signatures, pool)
+    return _verify(log, public_key, source, checkpoint, check_signatures, None)
+
+
+def _verify(log: Path | str | LogLines, public_key: Ed25519PublicKey, source: str | None,
+            checkpoint: str | None, check_signatures: bool,
+            pool: ThreadPoolExecutor | None) -> LogReport:
     kid = key_id(public_key)
     try:
         lines = log if isinstance(log, LogLines) else read_log_lines(log)
     except CaptureLogError as exc:
         issue = LogIssue(LogFault.UNREADABLE, None, None, str(exc))
         return LogReport(str(log), kid, (), MerkleTree(), (issue,))
-    walk = _Walk(lines, public_key, kid, source, check_signatures)
+    walk = _Walk(lines, public_key, kid, source, check_signatures, pool)
     entries: list[LogEntry] = []
     leaves: list[bytes] = []
     issues: list[LogIssue] = []

@@ -3,6 +3,7 @@ and stop.  POST ``application/timestamp-query`` → ``application/timestamp-repl
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from http import HTTPStatus
@@ -106,13 +107,17 @@ class LocalTsaServer:
         except OSError as exc:
             raise TimestampError(f"local TSA cannot listen on {self._address}: {exc.strerror}",
                                  reason="cannot_listen") from exc
+        # Daemon, stopped from an exit hook: a forgotten server never keeps the process alive.
         self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1}, name="local-tsa")
+                                        kwargs={"poll_interval": 0.1}, name="local-tsa",
+                                        daemon=True)
         self._thread.start()
+        atexit.register(self.stop)
         return self
 
     def stop(self) -> None:
         """Stop serving, finish requests in flight and release the port.  Idempotent."""
+        atexit.unregister(self.stop)
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is None:

@@ -74,3 +74,29 @@ def test_kill_during_appends_loses_only_unacknowledged_entries(tmp_path: Path,
     final = verify_log(log_path, key.public_key(), source="terminal-a")
     assert final.ok
     assert [e.line for e in final.entries[:len(report.entries)]] == [e.line for e in report.entries]
+
+
+FORGETFUL = r"""
+import sys
+from pathlib import Path
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from crypto.capture_log import CaptureLog
+
+key = load_pem_private_key(Path(sys.argv[2]).read_bytes(), None)
+log = CaptureLog.open(sys.argv[1], key, "terminal-a")
+for i in range(200):
+    log.submit("pen.batch", {"i": i})
+# no close(): the program just ends
+"""
+
+
+def test_a_log_never_closed_is_flushed_at_exit_and_does_not_hang(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    log_path = tmp_path / "terminal-a.jsonl"
+    done = subprocess.run([sys.executable, "-c", FORGETFUL, str(log_path), str(key_file)],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    report = verify_log(log_path, key.public_key(), source="terminal-a")
+    assert report.ok and len(report.entries) == 201
