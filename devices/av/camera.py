@@ -151,6 +151,7 @@ class Camera:
             wait = (base - self.clock.now_ns()) / 1e9
             if wait > 0 and self._stop.wait(wait):
                 return False
+            grabbed = self.clock.now_ns()  # handed over when its time came
         elif self._kernel_ts:
             kernel = int(cap.get(cv2.CAP_PROP_POS_MSEC) * 1e6)
             if 0 <= grabbed - kernel < 500_000_000:
