@@ -157,6 +157,9 @@ async def _check_signature(pdf: bytes, sig: EmbeddedPdfSignature, context: Any,
     problem = _signature_problem(status)
     if problem is None and not _contents_intact(pdf, sig):
         problem = "contents_tampered", "bytes were hidden or changed in the signature padding"
+    if problem is None and place == "seal" and level not in _QUIET:
+        problem = "changed_after_seal", f"after the seal only validation data and document " \
+                                        f"timestamps may be added, found {level}"
     if problem is None and (level is ModificationLevel.OTHER or status.docmdp_ok is False):
         problem = "modified_after", f"changes after this signature are not allowed " \
                                     f"({status.diff_result})"

@@ -176,3 +176,38 @@ def test_async_api_runs_inside_an_event_loop() -> None:
 
     pdf = asyncio.run(inside_loop())
     assert _statuses(pdf)[CERTIFICATION].bottom_line
+
+
+def test_ades_engine_passes_every_signature_offline_from_the_documents_own_dss() -> None:
+    # ETSI EN 319 102-1 long-term validation, as an archivist would run it tomorrow with no
+    # network: everything needed must already be inside the file (B-LT/B-LTA).
+    from datetime import UTC, datetime, timedelta
+
+    from pyhanko.sign.validation import ades
+    from pyhanko.sign.validation.policy_decl import (CertValidationPolicySpec,
+                                                     PdfSignatureValidationSpec,
+                                                     RevocationInfoGatheringSpec,
+                                                     SignatureValidationSpec)
+    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy,
+                                                   RevocationCheckingPolicy,
+                                                   RevocationCheckingRule)
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+
+    from crypto.pades_signers import to_asn1
+
+    crl_only = RevocationCheckingPolicy(RevocationCheckingRule.CRL_REQUIRED,
+                                        RevocationCheckingRule.CRL_REQUIRED)
+    spec = PdfSignatureValidationSpec(SignatureValidationSpec(
+        cert_validation_policy=CertValidationPolicySpec(
+            trust_manager=SimpleTrustManager.build([to_asn1(validation().trust_roots[0])]),
+            revinfo_policy=CertRevTrustPolicy(crl_only)),
+        revinfo_gathering_policy=RevocationInfoGatheringSpec()))
+    reader = PdfFileReader(io.BytesIO(sealed_record().sealed))
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+
+    async def run() -> dict[str, str]:
+        return {sig.field_name: (await ades.simulate_future_ades_lta_validation(
+                    sig, spec, future_validation_time=tomorrow)).ades_subindic.name
+                for sig in reader.embedded_signatures if sig.sig_object_type == "/Sig"}
+
+    assert set(asyncio.run(run()).values()) == {"OK"}

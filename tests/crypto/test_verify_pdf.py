@@ -34,7 +34,7 @@ DAMAGE = {"digest_mismatch", "bad_signature", "contents_tampered", "signature_un
           "field_missing", "seal_missing", "doc_timestamp_missing", "field_unsigned",
           "order_wrong", "untrusted", "evidence_unreadable", "checkpoint_missing",
           "timestamp_missing", "seal_not_locked", "no_draft", "record_identity_mismatch",
-          "evidence_record_mismatch", "dss_unreadable"}
+          "evidence_record_mismatch", "dss_unreadable", "changed_after_seal"}
 
 
 def verify(pdf: bytes, **kwargs: object) -> PdfVerification:
@@ -227,3 +227,18 @@ def test_garbage_is_reported_not_raised() -> None:
     for junk in (b"", b"not a pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4):
         report = verify(junk)
         assert not report.ok and report.reasons() <= {"not_pdf", "no_draft"}
+
+
+def test_new_field_added_after_the_seal_is_detected() -> None:
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    def add_field(writer: IncrementalPdfFileWriter) -> None:
+        append_signature_field(writer, SigFieldSpec("Sig_9_late", on_page=0,
+                                                    box=(300, 700, 500, 760)))
+
+    report = verify(_append_update(sealed_record().sealed, add_field))
+    seal_check = next(c for c in report.checks if c.name == "signature"
+                      and c.subject == SEAL_FIELD)
+    assert seal_check.verdict is Verdict.FAIL
+    assert seal_check.reason in {"changed_after_seal", "modified_after"}
+    assert not report.ok
