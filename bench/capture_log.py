@@ -48,8 +48,9 @@ def machine() -> str:
     except OSError:
         pass
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}; load average {load}")
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
+            f"load average {load}")
 
 
 def payload(i: int) -> dict:
@@ -102,9 +103,10 @@ def appends(work: Path, entries: int, baseline_entries: int) -> None:
     key = Ed25519PrivateKey.generate()
     commit = GroupCommit()
     print(f"\n1. Appends per second with durability ({entries} entries of ~330 bytes)")
-    print(f"   group commit: max_batch={commit.max_batch} entries, max_delay_s={commit.max_delay_s} "
-          f"(the writer takes what is queued; entries arriving during an fdatasync form the "
-          f"next batch), max_pending={commit.max_pending}")
+    print(f"   group commit: max_batch={commit.max_batch} entries, "
+          f"max_delay_s={commit.max_delay_s} (the writer takes what is queued; entries "
+          f"arriving during an fdatasync form the next batch), "
+          f"max_pending={commit.max_pending}")
     sign_rate = _sign_rate(key)
     print(f"   Ed25519 signing alone, this machine: {sign_rate:,.0f} signatures/s "
           f"(every entry needs one, in chain order)")

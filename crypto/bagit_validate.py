@@ -19,7 +19,23 @@ from typing import BinaryIO
 from crypto.bagit import decode_manifest_path, hash_stream, safe_member
 from crypto.errors import BagError
 
-__all__ = ["BagProblem", "BagReport", "validate_bag", "read_bag_info"]
+__all__ = ["PROBLEM_TEXT", "BagProblem", "BagReport", "validate_bag", "read_bag_info"]
+
+
+#: What each problem means, for people: English and Simplified Chinese.
+PROBLEM_TEXT: dict[str, dict[str, str]] = {
+    "missing": {"en": "file listed in the manifest is missing", "zh": "清单中的文件缺失"},
+    "extra": {"en": "file is not in the manifest", "zh": "文件不在清单中（多出的文件）"},
+    "altered": {"en": "file was changed", "zh": "文件已被修改"},
+    "tag_missing": {"en": "tag file is missing", "zh": "标签文件缺失"},
+    "tag_altered": {"en": "tag file was changed", "zh": "标签文件已被修改"},
+    "bad_tag_file": {"en": "tag file is malformed", "zh": "标签文件格式错误"},
+    "oxum_mismatch": {"en": "payload size or file count differs from Payload-Oxum",
+                      "zh": "数据总量或文件数与 Payload-Oxum 不符"},
+    "unsafe_path": {"en": "path leaves the bag or is a link", "zh": "路径越出包目录或为链接"},
+    "unsupported": {"en": "needs a checksum algorithm other than SHA-256",
+                    "zh": "需要 SHA-256 以外的校验算法"},
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,11 @@ class BagProblem:
     path: str
     detail: str
     line: int | None = None
+
+    def describe(self, language: str = "en") -> str:
+        """One sentence for people (``en`` or ``zh``), naming the file."""
+        text = PROBLEM_TEXT[self.reason]["zh" if language.startswith("zh") else "en"]
+        return f"{self.path}: {text}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +92,8 @@ class _Source:
                 rel = full.relative_to(self.path).as_posix()
                 mode = full.lstat().st_mode
                 if stat.S_ISLNK(mode):
-                    self.problems.append(BagProblem("unsafe_path", rel, "symbolic link not followed"))
+                    self.problems.append(BagProblem("unsafe_path", rel,
+                                                    "symbolic link not followed"))
                     dirs[:] = [d for d in dirs if d != name]
                 elif stat.S_ISREG(mode):
                     self.files[rel] = full.stat().st_size

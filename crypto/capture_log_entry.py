@@ -176,7 +176,8 @@ def payload_json(data: Mapping[str, Any] | None) -> str | None:
     try:
         return jcs.canonicalize(data).decode("utf-8")
     except CanonicalJsonError as exc:
-        raise CaptureLogError(f"payload is not canonical JSON: {exc}", reason="bad_payload") from exc
+        raise CaptureLogError(f"payload is not canonical JSON: {exc}",
+                              reason="bad_payload") from exc
 
 
 def check_kind(kind: str) -> None:
@@ -188,7 +189,8 @@ def check_kind(kind: str) -> None:
 def check_source(source: str) -> None:
     """Raise ``bad_source`` unless ``source`` is a terminal id such as ``terminal-a``."""
     if type(source) is not str or not _SOURCE.fullmatch(source):
-        raise CaptureLogError(f"source {source!r} must match {_SOURCE.pattern}", reason="bad_source")
+        raise CaptureLogError(f"source {source!r} must match {_SOURCE.pattern}",
+                              reason="bad_source")
 
 
 #: Upper bound on a line's bytes besides its payload, kind and source (keys, hashes, numbers).

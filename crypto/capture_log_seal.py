@@ -79,7 +79,8 @@ class SealedLogs:
             logs = tuple(sorted((str(k), str(v)) for k, v in obj["logs"].items()))
             sealed = cls(str(obj["combined"]), logs, str(obj["merge"]))
         except (CanonicalJsonError, KeyError, TypeError, AttributeError) as exc:
-            raise CaptureLogError(f"not a capture-log seal: {exc}", reason="malformed_seal") from exc
+            raise CaptureLogError(f"not a capture-log seal: {exc}",
+                                  reason="malformed_seal") from exc
         if sealed.rule != MERGE_RULE:
             raise CaptureLogError(f"unknown merge rule {sealed.rule!r}", reason="malformed_seal")
         return sealed
@@ -94,7 +95,8 @@ def _prefix(report: LogReport) -> tuple[LogEntry, ...]:
     return report.entries[:report.checkpoint.size]
 
 
-def seal_logs(reports: Sequence[LogReport], signer: NoteSigner) -> tuple[SealedLogs, list[LogEntry]]:
+def seal_logs(reports: Sequence[LogReport],
+              signer: NoteSigner) -> tuple[SealedLogs, list[LogEntry]]:
     """Seal logs that verified against their own checkpoints (``verify_log(...,
     checkpoint=...)``); ``signer``'s name is the combined origin.  Returns the seal and the
     merged entries (the combined tree's leaves, for inclusion proofs)."""

@@ -31,7 +31,8 @@ from crypto.checkpoint import Checkpoint, NoteVerifier, open_checkpoint, peek_ch
 from crypto.errors import CaptureLogError, CheckpointError, TornTailError
 from crypto.merkle import MerkleTree, leaf_hash
 
-__all__ = ["LogFault", "LogIssue", "LogReport", "verify_log", "LogTail", "resume_state"]
+__all__ = ["LogFault", "FAULT_TEXT", "LogIssue", "LogReport", "verify_log", "LogTail",
+           "resume_state"]
 
 
 class LogFault(StrEnum):
@@ -58,6 +59,41 @@ class LogFault(StrEnum):
     MISSING_LOG = "missing_log"
 
 
+#: What each fault means, for people: English and Simplified Chinese.
+FAULT_TEXT: dict[LogFault, dict[str, str]] = {
+    LogFault.EDITED: {"en": "the line was changed after it was signed",
+                      "zh": "该行在签名后被修改"},
+    LogFault.DELETED: {"en": "entries are missing before this line", "zh": "此行之前有记录被删除"},
+    LogFault.REORDERED: {"en": "entries are out of order", "zh": "记录顺序被调换"},
+    LogFault.INSERTED: {"en": "this line does not belong to the log", "zh": "此行为插入的记录"},
+    LogFault.BAD_SIGNATURE: {"en": "the line's signature does not verify",
+                             "zh": "该行签名验证失败"},
+    LogFault.WRONG_KEY: {"en": "signed by another key than this terminal's",
+                         "zh": "签名密钥不属于该终端"},
+    LogFault.WRONG_SOURCE: {"en": "the line comes from another machine",
+                            "zh": "该行来自其他设备"},
+    LogFault.TORN_TAIL: {"en": "the last line is incomplete (the log was not closed cleanly)",
+                         "zh": "最后一行不完整（日志未正常关闭）"},
+    LogFault.MALFORMED: {"en": "the line is not a log entry", "zh": "该行不是有效的日志记录"},
+    LogFault.NOT_CANONICAL: {"en": "the line is not in canonical form (it was rewritten)",
+                             "zh": "该行不是规范格式（已被改写）"},
+    LogFault.BROKEN_CHAIN: {"en": "the line does not follow the line before it",
+                            "zh": "该行与上一行的哈希链断开"},
+    LogFault.BAD_GENESIS: {"en": "the log does not start with its key", "zh": "日志首行不是该密钥的创始记录"},
+    LogFault.EMPTY: {"en": "the log is empty", "zh": "日志为空"},
+    LogFault.UNREADABLE: {"en": "the log cannot be read", "zh": "无法读取日志"},
+    LogFault.TRUNCATED: {"en": "entries were cut from the end of the log",
+                         "zh": "日志末尾的记录被截除"},
+    LogFault.CHECKPOINT_MISMATCH: {"en": "the log does not match its signed checkpoint",
+                                   "zh": "日志与已签名的检查点不一致"},
+    LogFault.CHECKPOINT_INVALID: {"en": "the checkpoint's signature does not verify",
+                                  "zh": "检查点签名验证失败"},
+    LogFault.ANCHOR_MISMATCH: {"en": "a cross-anchor names a line the other log does not have",
+                               "zh": "交叉锚定指向另一日志中不存在的记录"},
+    LogFault.MISSING_LOG: {"en": "a sealed log is missing", "zh": "缺少已封存的日志"},
+}
+
+
 @dataclass(frozen=True)
 class LogIssue:
     """One finding: ``line`` is 1-based (None when it concerns the whole log), ``offset`` its
@@ -70,6 +106,14 @@ class LogIssue:
     seq: int | None = None
     source: str | None = None
     """The log concerned, when several are verified together."""
+
+    def describe(self, language: str = "en") -> str:
+        """One sentence for people (``en`` or ``zh``), naming the line."""
+        text = FAULT_TEXT[self.reason]["zh" if language.startswith("zh") else "en"]
+        if self.line is None:
+            return text
+        return f"第 {self.line} 行：{text}" if language.startswith("zh") else \
+            f"line {self.line}: {text}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +183,8 @@ class _Walk:
                     chunk.append(exc)
             if self.check_signatures:
                 check = self._signature_ok
-                self.signed_ok.extend(self.pool.map(check, chunk) if self.pool else map(check, chunk))
+                results = self.pool.map(check, chunk) if self.pool else map(check, chunk)
+                self.signed_ok.extend(results)
             self.parsed.extend(chunk)
 
     def _signature_ok(self, item: LogEntry | CaptureLogError) -> bool:
@@ -177,7 +222,8 @@ class _Walk:
             return LogIssue(LogFault.INSERTED, *where, "line does not belong: the next line "
                             f"continues the chain without it ({detail})", claimed)
         if fail is _Fail.PARSE:
-            reason = LogFault.NOT_CANONICAL if detail.startswith("not_canonical") else LogFault.MALFORMED
+            canonical = not detail.startswith("not_canonical")
+            reason = LogFault.MALFORMED if canonical else LogFault.NOT_CANONICAL
             return LogIssue(reason, *where, detail, claimed)
         assert entry is not None
         if fail is _Fail.SOURCE:
@@ -188,9 +234,10 @@ class _Walk:
             following = self.entry_at(index + 1) if index + 1 < len(lines) else None
             vouched = isinstance(following, LogEntry) and following.prev == entry.line_hash.hex()
             if vouched:
-                return LogIssue(LogFault.BAD_SIGNATURE, *where, "signature does not verify, yet the "
-                                "next line chains to this line as written", claimed)
-            return LogIssue(LogFault.EDITED, *where, "line was changed after it was signed", claimed)
+                return LogIssue(LogFault.BAD_SIGNATURE, *where, "signature does not verify, yet "
+                                "the next line chains to this line as written", claimed)
+            return LogIssue(LogFault.EDITED, *where, "line was changed after it was signed",
+                            claimed)
         if fail is _Fail.SEQ:
             if entry.seq < seq:
                 return LogIssue(LogFault.INSERTED, *where, f"repeats sequence number {entry.seq}",

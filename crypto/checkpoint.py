@@ -50,7 +50,8 @@ def _raw(public_key: Ed25519PublicKey) -> bytes:
 
 
 def _key_id(name: str, public_key: Ed25519PublicKey) -> bytes:
-    return hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([_ED25519]) + _raw(public_key)).digest()[:4]
+    material = name.encode("utf-8") + b"\n" + bytes([_ED25519]) + _raw(public_key)
+    return hashlib.sha256(material).digest()[:4]
 
 
 def _b64decode(text: str, what: str) -> bytes:
@@ -87,7 +88,8 @@ class NoteVerifier:
             raise CheckpointError("verifier key is not an Ed25519 key", reason="bad_verifier_key")
         verifier = cls.for_key(name, Ed25519PublicKey.from_public_bytes(raw[1:]))
         if verifier.key_id.hex() != hex_id:
-            raise CheckpointError("verifier key ID does not match its key", reason="bad_verifier_key")
+            raise CheckpointError("verifier key ID does not match its key",
+                                  reason="bad_verifier_key")
         return verifier
 
     def text(self) -> str:
@@ -203,7 +205,8 @@ class Checkpoint:
 
     def __post_init__(self) -> None:
         if not self.origin or "\n" in self.origin:
-            raise CheckpointError("origin must be one non-empty line", reason="malformed_checkpoint")
+            raise CheckpointError("origin must be one non-empty line",
+                                  reason="malformed_checkpoint")
         if self.size < 0 or len(self.root_hash) != HASH_SIZE:
             raise CheckpointError("bad size or root hash", reason="malformed_checkpoint")
         if any(not line or "\n" in line for line in self.extensions):
@@ -213,7 +216,8 @@ class Checkpoint:
     def text(self) -> str:
         """The checkpoint note text."""
         root = base64.b64encode(self.root_hash).decode("ascii")
-        return "".join(f"{line}\n" for line in (self.origin, str(self.size), root, *self.extensions))
+        lines = (self.origin, str(self.size), root, *self.extensions)
+        return "".join(f"{line}\n" for line in lines)
 
     @classmethod
     def parse(cls, text: str) -> Checkpoint:

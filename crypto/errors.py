@@ -35,7 +35,8 @@ class CanonicalJsonError(CryptoError):
 
 
 class CaptureLogError(CryptoError):
-    """The capture log cannot be opened, appended to or read; ``path``/``line``/``offset`` locate it."""
+    """The capture log cannot be opened, appended to or read; ``path``, ``line`` (1-based) and
+    ``offset`` (bytes) locate the problem."""
 
     def __init__(self, message: str, *, reason: str, path: str | None = None,
                  line: int | None = None, offset: int | None = None) -> None:

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -28,10 +29,55 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from crypto.errors import TimestampError
 
+if TYPE_CHECKING:
+    from crypto.tsa_server import LocalTsaServer
+
 __all__ = ["SiteTimeStamper", "TimestampInfo", "ResponseStatus", "response_status",
-           "request_timestamp", "timestamp_checkpoint", "verify_timestamp_token"]
+           "timestamper_for", "request_timestamp", "timestamp_checkpoint",
+           "verify_timestamp_token",
+           "TIMESTAMP_REASON_TEXT", "describe_timestamp_error"]
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+#: What each TimestampError reason means, for people: English and Simplified Chinese.
+TIMESTAMP_REASON_TEXT: dict[str, dict[str, str]] = {
+    "bad_url": {"en": "the timestamp authority address is not valid", "zh": "时间戳服务地址无效"},
+    "unreachable": {"en": "the timestamp authority cannot be reached", "zh": "无法连接时间戳服务"},
+    "timeout": {"en": "the timestamp authority did not answer in time", "zh": "时间戳服务响应超时"},
+    "http_status": {"en": "the timestamp authority answered with an HTTP error",
+                    "zh": "时间戳服务返回 HTTP 错误"},
+    "bad_content_type": {"en": "the answer is not a timestamp reply", "zh": "响应不是时间戳应答"},
+    "bad_response": {"en": "the timestamp reply is unreadable", "zh": "时间戳应答无法解析"},
+    "refused": {"en": "the timestamp authority refused the request", "zh": "时间戳服务拒绝了请求"},
+    "bad_nonce": {"en": "the reply does not answer our request", "zh": "应答与请求不匹配（随机数不符）"},
+    "malformed_token": {"en": "the timestamp token is malformed", "zh": "时间戳令牌格式错误"},
+    "imprint_mismatch": {"en": "the timestamp covers other data", "zh": "时间戳对应的是其他数据"},
+    "unknown_signer": {"en": "the timestamp was not signed by the expected authority",
+                       "zh": "时间戳不是由预期的时间戳服务签发"},
+    "digest_mismatch": {"en": "the timestamp token was changed", "zh": "时间戳令牌已被篡改"},
+    "signer_certificate_mismatch": {"en": "the token names another certificate",
+                                    "zh": "令牌中的证书标识与签名证书不符"},
+    "bad_signature": {"en": "the timestamp signature does not verify", "zh": "时间戳签名验证失败"},
+    "not_a_tsa": {"en": "the certificate is not a timestamp authority's",
+                  "zh": "该证书不是时间戳服务证书"},
+    "certificate_expired": {"en": "the timestamp lies outside its certificate's validity",
+                            "zh": "时间戳时间不在证书有效期内"},
+    "untrusted": {"en": "the timestamp authority is not trusted", "zh": "时间戳服务不受信任"},
+    "wrong_policy": {"en": "the timestamp was issued under another policy", "zh": "时间戳策略不符"},
+    "bad_alg": {"en": "the hash or key algorithm is not supported", "zh": "不支持该哈希或密钥算法"},
+    "no_trust_anchor": {"en": "no certificate to check the timestamp against",
+                        "zh": "没有用于验证时间戳的证书"},
+    "no_data": {"en": "no data to check the timestamp against", "zh": "没有用于核对时间戳的数据"},
+    "no_tsa": {"en": "no timestamp authority is configured", "zh": "未配置时间戳服务"},
+}
+
+
+def describe_timestamp_error(error: TimestampError, language: str = "en") -> str:
+    """One sentence for people (``en`` or ``zh``) for a :class:`~crypto.errors.TimestampError`."""
+    text = TIMESTAMP_REASON_TEXT.get(error.reason)
+    if text is None:
+        return str(error)
+    return text["zh" if language.startswith("zh") else "en"]
 
 
 class SiteTimeStamper(HTTPTimeStamper):
@@ -109,6 +155,17 @@ def response_status(response: bytes) -> ResponseStatus:
                               "; ".join(info["status_string"].native or ()))
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise TimestampError("not a TimeStampResp", reason="bad_response") from exc
+
+
+def timestamper_for(tsa_url: str, *, local: LocalTsaServer | None = None,
+                    timeout_s: float = 10.0) -> SiteTimeStamper:
+    """The timestamper a deployment uses: the site TSA at ``tsa_url`` (the ``tsa_url``
+    setting), or the running local TSA when that is empty."""
+    url = tsa_url.strip() or (local.url if local is not None else "")
+    if not url:
+        raise TimestampError("no timestamp authority: set tsa_url or start the local TSA",
+                             reason="no_tsa")
+    return SiteTimeStamper(url, timeout_s=timeout_s)
 
 
 def request_timestamp(data: bytes, timestamper: TimeStamper, *,

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crypto.bagit import BagWriter, decode_manifest_path, encode_manifest_path, write_bag
-from crypto.bagit_validate import read_bag_info, validate_bag
+from crypto.bagit_validate import PROBLEM_TEXT, read_bag_info, validate_bag
 from crypto.errors import BagError
 
 INFO = {"Inkseal-Record-Id": "2026-0042", "Inkseal-Record-SHA256": "ab" * 32,
@@ -221,3 +221,14 @@ def test_paths_with_percent_and_newline_are_encoded(tmp_path: Path) -> None:
     bag = write_bag(tmp_path / "bag", {"odd 100%\nname.txt": b"x"}).path
     assert "data/odd 100%25%0Aname.txt" in (bag / "manifest-sha256.txt").read_text()
     assert validate_bag(bag).ok
+
+
+def test_every_problem_reads_in_english_and_chinese(tmp_path: Path, payload) -> None:
+    bag = _bag(tmp_path, payload)
+    (bag / "data/record/sealed.pdf").write_bytes(b"forged")
+    report = validate_bag(bag)
+    for problem in report.problems:
+        assert problem.reason in PROBLEM_TEXT
+    altered = next(p for p in report.problems if p.reason == "altered")
+    assert altered.describe("zh") == "data/record/sealed.pdf: 文件已被修改"
+    assert altered.describe("en") == "data/record/sealed.pdf: file was changed"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from crypto.capture_log import CaptureLog
 from crypto.capture_log_entry import build_entry, key_id, parse_entry
 from crypto.capture_log_file import split_log_bytes
-from crypto.capture_log_verify import LogFault, verify_log
+from crypto.capture_log_verify import FAULT_TEXT, LogFault, LogIssue, verify_log
 from crypto.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from crypto.merkle import MerkleTree
 
@@ -261,3 +261,16 @@ def test_any_single_byte_change_is_detected(tmp_path_factory, data) -> None:
                         source="terminal-a", checkpoint=note)
     assert not report.ok
     assert report.issue is not None
+
+
+def test_every_fault_reads_in_english_and_chinese(log) -> None:
+    assert set(FAULT_TEXT) == set(LogFault)
+    assert all(text["en"] and text["zh"] for text in FAULT_TEXT.values())
+    path, lines, _ = log
+    del lines[4]
+    write(path, lines)
+    issue = verify_log(path, KEY.public_key()).issue
+    assert issue is not None
+    assert issue.describe("en") == "line 5: entries are missing before this line"
+    assert issue.describe("zh-CN") == "第 5 行：此行之前有记录被删除"
+    assert LogIssue(LogFault.EMPTY, None, None, "").describe("zh") == "日志为空"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import shutil
 import socket
 import subprocess
@@ -28,12 +29,16 @@ from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+import crypto.tsa as tsa_module
 from crypto.errors import TimestampError
 from crypto.tsa import (
+    TIMESTAMP_REASON_TEXT,
     SiteTimeStamper,
+    describe_timestamp_error,
     request_timestamp,
     response_status,
     timestamp_checkpoint,
+    timestamper_for,
     verify_timestamp_token,
 )
 from crypto.tsa_authority import (
@@ -253,6 +258,17 @@ def test_site_timestamper_and_checkpoint_timestamp(pki: Pki) -> None:
         assert info.policy == INKSEAL_TSA_POLICY
 
 
+def test_settings_url_or_the_local_tsa(pki: Pki) -> None:
+    assert timestamper_for(" http://tsa.site.example/tsa ").url == "http://tsa.site.example/tsa"
+    with LocalTsaServer(pki.authority()) as server:
+        stamper = timestamper_for("", local=server, timeout_s=3)
+        assert stamper.url == server.url and stamper.timeout == 3
+        verify_timestamp_token(request_timestamp(b"x", stamper), data=b"x", tsa_certificate=pki.tsa)
+    with pytest.raises(TimestampError) as err:
+        timestamper_for("")
+    assert err.value.reason == "no_tsa"
+
+
 def test_http_misuse_is_answered_not_crashed(pki: Pki) -> None:
     with LocalTsaServer(pki.authority()) as server:
         def post(body: bytes, content_type: str) -> int:
@@ -308,6 +324,15 @@ def test_site_timestamper_errors_are_typed(pki: Pki) -> None:
         with pytest.raises(TimestampError) as err:
             request_timestamp(b"x", stamper)
         assert err.value.reason == "refused"
+
+
+def test_every_error_reason_reads_in_english_and_chinese() -> None:
+    source = Path(tsa_module.__file__).read_text(encoding="utf-8")
+    reasons = set(re.findall(r'reason="([a-z_]+)"', source))
+    assert reasons <= set(TIMESTAMP_REASON_TEXT)
+    error = TimestampError("x", reason="timeout")
+    assert describe_timestamp_error(error, "zh") == "时间戳服务响应超时"
+    assert describe_timestamp_error(error) == "the timestamp authority did not answer in time"
 
 
 def _with_policy(request_cms, policy: str):
