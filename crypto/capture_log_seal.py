@@ -89,6 +89,29 @@ class SealedLogs:
         """The signed checkpoint of one log, or None."""
         return dict(self.logs).get(source)
 
+    def notes(self) -> tuple[str, ...]:
+        """The checkpoint notes as a PDF seal carries them: the combined one first, then each
+        log's in source order."""
+        return (self.combined, *(note for _, note in self.logs))
+
+    @classmethod
+    def from_notes(cls, notes: Sequence[str]) -> SealedLogs:
+        """Rebuild from :meth:`notes`.  Each log's source is read from its checkpoint origin,
+        which by convention ends in ``/<source>`` (e.g. ``inkseal.example/terminal-a``)."""
+        if not notes:
+            raise CaptureLogError("no checkpoint notes", reason="malformed_seal")
+        logs = []
+        for note in notes[1:]:
+            try:
+                origin = peek_checkpoint(note).origin
+            except CheckpointError as exc:
+                raise CaptureLogError(f"not a checkpoint note: {exc}",
+                                      reason="malformed_seal") from exc
+            logs.append((origin.rsplit("/", 1)[-1], note))
+        if len({source for source, _ in logs}) != len(logs):
+            raise CaptureLogError("two checkpoints for one source", reason="malformed_seal")
+        return cls(notes[0], tuple(sorted(logs)))
+
 
 def _prefix(report: LogReport) -> tuple[LogEntry, ...]:
     assert report.checkpoint is not None

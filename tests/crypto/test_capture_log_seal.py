@@ -130,6 +130,8 @@ def test_merge_keeps_a_logs_own_order_when_its_clock_steps_back(tmp_path: Path) 
 def test_sealed_logs_verify_and_survive_a_json_round_trip(session) -> None:
     sealed, merged = sealed_of(session)
     assert SealedLogs.from_json(sealed.to_json()) == sealed
+    assert SealedLogs.from_notes(sealed.notes()) == sealed
+    assert sealed.notes()[0] == sealed.combined and len(sealed.notes()) == 3
     session.term.append("pen.stroke", {"after": "seal"})  # later entries do not disturb a seal
     report = verify(session, sealed)
     assert report.ok, report.issues
