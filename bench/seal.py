@@ -70,7 +70,8 @@ def machine() -> str:
     except OSError:
         pass
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}; load average {load}")
 
 
@@ -184,9 +185,11 @@ def pyhanko_alone(world: World, pdf: bytes, *, full: bool = True) -> bytes:
     ink = render_ink(strokes(), size=(690, 300), extent=(2600, 1000))
     signers = [("officer-1", Role.OFFICER, StampSpec("李检察官", "检察官", now, world.font)),
                ("terminal-1", Role.TERMINAL_SIGNING,
-                StampSpec("王五", "法定代理人", now, world.font, ink=ink, fingerprint=fingerprint())),
+                StampSpec("王五", "法定代理人", now, world.font, ink=ink,
+                          fingerprint=fingerprint())),
                ("terminal-1", Role.TERMINAL_SIGNING,
-                StampSpec("张三", "犯罪嫌疑人", now, world.font, ink=ink, fingerprint=fingerprint()))]
+                StampSpec("张三", "犯罪嫌疑人", now, world.font, ink=ink,
+                          fingerprint=fingerprint()))]
     boxes = [(230, 100), (230, 100), (230, 100)]
     for i, (field, (name, role, spec)) in enumerate(zip(FIELDS, signers, strict=True)):
         meta = PdfSignatureMetadata(field_name=field, md_algorithm="sha256",

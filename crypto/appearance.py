@@ -260,7 +260,8 @@ def seal_picture(institution: str, font_path: Path, diameter_pt: float,
             glyph = Image.new("RGBA", (size // 6, size // 6), (*color, 0))
             ImageDraw.Draw(glyph).text((size // 12, size // 12), ch, font=font,
                                        fill=(*color, 255), anchor="mm")
-            glyph = glyph.rotate(math.degrees(angle - math.pi / 2), resample=Image.Resampling.BICUBIC)
+            glyph = glyph.rotate(math.degrees(angle - math.pi / 2),
+                                 resample=Image.Resampling.BICUBIC)
             x = c + radius * math.cos(angle) - glyph.width / 2
             y = c - radius * math.sin(angle) - glyph.height / 2
             image.alpha_composite(glyph, (round(x), round(y)))

@@ -89,8 +89,8 @@ def signature_fields(reader: PdfFileReader) -> list[SignatureField]:
             field_obj = ref.get_object()
             widget_ref = ref if "/Rect" in field_obj else field_obj.raw_get("/Kids")[0]
             rect = tuple(float(v) for v in widget_ref.get_object()["/Rect"])
-            found.append(SignatureField(name, _page_of(reader, widget_ref), rect,  # type: ignore[arg-type]
-                                        value is not None))
+            found.append(SignatureField(name, _page_of(reader, widget_ref),
+                                        rect, value is not None))  # type: ignore[arg-type]
     except (PdfError, KeyError, IndexError, TypeError) as exc:
         raise DocumentError(f"unreadable signature fields: {exc}", reason="not_pdf") from exc
     return found

@@ -32,17 +32,33 @@ HELP = "site PKI: create a CA, issue terminal, officer, seal and TSA certificate
 EXIT_ERROR = 2
 
 _ZH = {
-    "wrong_passphrase": "口令错误", "key_missing": "找不到私钥文件", "key_unencrypted": "私钥未加密，拒绝使用",
-    "pki_missing": "尚未建立本单位证书体系（请先运行 inkseal pki init）", "pki_exists": "证书体系已存在",
-    "pki_corrupt": "证书体系目录已损坏", "entry_exists": "该名称已有此类证书", "entry_missing": "找不到该证书",
-    "entry_ambiguous": "该名称有多张证书，请指明角色", "bad_name": "名称只能包含字母、数字、点、下划线和连字符",
-    "ca_key_missing": "本机没有签发机构私钥，无法签发", "cert_expired": "证书已过期",
-    "cert_not_yet_valid": "证书尚未生效", "cert_untrusted": "证书不属于本单位证书体系",
-    "cert_revoked": "证书已吊销", "wrong_role": "证书角色不符", "key_mismatch": "私钥与证书不匹配",
-    "passphrase_missing": "未提供口令", "passphrase_unreadable": "无法读取口令文件",
-    "passphrase_empty": "口令为空", "passphrase_mismatch": "两次输入的口令不一致",
-    "wrong_pin": "PIN 码错误", "token_missing": "找不到该令牌", "module_missing": "找不到 PKCS#11 模块",
-    "key_exists": "令牌上已有同名密钥", "pin_locked": "令牌已锁定", "bad_role": "未知的证书角色",
+    "wrong_passphrase": "口令错误",
+    "key_missing": "找不到私钥文件",
+    "key_unencrypted": "私钥未加密，拒绝使用",
+    "pki_missing": "尚未建立本单位证书体系（请先运行 inkseal pki init）",
+    "pki_exists": "证书体系已存在",
+    "pki_corrupt": "证书体系目录已损坏",
+    "entry_exists": "该名称已有此类证书",
+    "entry_missing": "找不到该证书",
+    "entry_ambiguous": "该名称有多张证书，请指明角色",
+    "bad_name": "名称只能包含字母、数字、点、下划线和连字符",
+    "ca_key_missing": "本机没有签发机构私钥，无法签发",
+    "cert_expired": "证书已过期",
+    "cert_not_yet_valid": "证书尚未生效",
+    "cert_untrusted": "证书不属于本单位证书体系",
+    "cert_revoked": "证书已吊销",
+    "wrong_role": "证书角色不符",
+    "key_mismatch": "私钥与证书不匹配",
+    "passphrase_missing": "未提供口令",
+    "passphrase_unreadable": "无法读取口令文件",
+    "passphrase_empty": "口令为空",
+    "passphrase_mismatch": "两次输入的口令不一致",
+    "wrong_pin": "PIN 码错误",
+    "token_missing": "找不到该令牌",
+    "module_missing": "找不到 PKCS#11 模块",
+    "key_exists": "令牌上已有同名密钥",
+    "pin_locked": "令牌已锁定",
+    "bad_role": "未知的证书角色",
 }
 
 
@@ -155,8 +171,9 @@ def _init(args: argparse.Namespace, settings: Settings, directory: Path) -> int:
                               workstations=args.workstation or ["workstation-1"],
                               officers=names, officer_names=displays,
                               crl_url_base=args.crl_url, kdf_iterations=args.kdf_iterations)
-    _say(settings, f"已在 {directory} 建立本单位证书体系（{pki.site_name}），共 {len(pki.entries())} 张证书",
-         f"site PKI for {pki.site_name} created in {directory}: {len(pki.entries())} certificates")
+    count = len(pki.entries())
+    _say(settings, f"已在 {directory} 建立本单位证书体系（{pki.site_name}），共 {count} 张证书",
+         f"site PKI for {pki.site_name} created in {directory}: {count} certificates")
     return 0
 
 
@@ -188,7 +205,8 @@ def _issue(args: argparse.Namespace, settings: Settings, directory: Path) -> int
                             common_name=args.display_name, dns_names=args.dns,
                             ip_addresses=args.ip, validity_days=args.days)
     for entry in entries:
-        _say(settings, f"已签发 {entry.name} 的 {entry.role.value} 证书，有效期至 {entry.not_after:%Y-%m-%d}",
+        _say(settings, f"已签发 {entry.name} 的 {entry.role.value} 证书，"
+                       f"有效期至 {entry.not_after:%Y-%m-%d}",
              f"issued {entry.role.value} certificate for {entry.name}, valid until "
              f"{entry.not_after:%Y-%m-%d}")
     return 0
@@ -261,7 +279,8 @@ def _crl(args: argparse.Namespace, settings: Settings, directory: Path) -> int:
     crls = SitePki.open(directory).refresh_crls(_source(args, "passphrase",
                                                         "site passphrase").read())
     until = min(c.next_update_utc for c in crls) if crls else None
-    _say(settings, f"已签发 {len(crls)} 份吊销列表，有效至 {until:%Y-%m-%d}" if until else "无吊销列表可签发",
+    _say(settings,
+         f"已签发 {len(crls)} 份吊销列表，有效至 {until:%Y-%m-%d}" if until else "无吊销列表可签发",
          f"signed {len(crls)} CRLs, valid until {until:%Y-%m-%d}" if until else "no CRLs to sign")
     return 0
 

@@ -114,9 +114,9 @@ def make_ca_certificate(role: Role, subject: SubjectSpec, public_key: PublicKey,
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
                .add_extension(_policies(role), critical=False))
     if issuer is not None:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()),  # type: ignore[arg-type]
-            critical=False)
+        aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            issuer.public_key())  # type: ignore[arg-type]
+        builder = builder.add_extension(aki, critical=False)
         for ext in _crl_points(crl_url):
             builder = builder.add_extension(ext.value, critical=ext.critical)
     return builder.sign(issuer_key, _hash_for(issuer_key))  # type: ignore[arg-type]

@@ -89,7 +89,7 @@ class SitePki:
     def create(cls, directory: Path, passphrase: bytes, *, site_name: str,
                clock: Clock = utc_now, crl_url_base: str = "", crl_days: int = 30,
                kdf_iterations: int = KDF_ITERATIONS) -> SitePki:
-        """A new site CA: a root and an issuing intermediate, keys encrypted under ``passphrase``."""
+        """A new site CA: root and issuing intermediate, keys encrypted under ``passphrase``."""
         directory = Path(directory)
         if (directory / "site.json").exists():
             raise PkiError(f"a site PKI already exists at {directory}", reason="pki_exists",
@@ -111,7 +111,8 @@ class SitePki:
                          iterations=kdf_iterations)
         _write(ca / "root-ca.cert.pem", _pem([root]))
         _write(ca / "intermediate-ca.cert.pem", _pem([intermediate]))
-        index = SiteIndex(site_name=site_name, created=now, ca_key_path="ca/intermediate-ca.key.pem",
+        index = SiteIndex(site_name=site_name, created=now,
+                          ca_key_path="ca/intermediate-ca.key.pem",
                           crl_url_base=crl_url_base, crl_days=crl_days,
                           kdf_iterations=kdf_iterations)
         write_index(directory / "site.json", index)

@@ -53,7 +53,7 @@ def peer_roles(tls: ssl.SSLSocket | ssl.SSLObject) -> frozenset[Role]:
 
 
 def require_peer_role(tls: ssl.SSLSocket | ssl.SSLObject, allowed: Iterable[Role]) -> Role:
-    """Raise ``wrong_role`` unless the peer holds one of ``allowed`` (e.g. a terminal's TLS role)."""
+    """Raise ``wrong_role`` unless the peer holds one of ``allowed`` (a terminal's TLS role...)."""
     allowed = set(allowed)
     found = peer_roles(tls) & allowed
     if not found:

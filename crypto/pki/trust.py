@@ -81,4 +81,5 @@ def check_certificate(cert: x509.Certificate, *, root: x509.Certificate,
 def same_public_key(cert: x509.Certificate, public_key: object) -> bool:
     """Whether ``cert`` certifies ``public_key`` (compared by SubjectPublicKeyInfo bytes)."""
     spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    return cert.public_key().public_bytes(*spki) == public_key.public_bytes(*spki)  # type: ignore[attr-defined]
+    theirs = public_key.public_bytes(*spki)  # type: ignore[attr-defined]
+    return bool(cert.public_key().public_bytes(*spki) == theirs)

@@ -113,7 +113,8 @@ def test_stamp_text_is_real_text_in_an_embedded_subset_font(tmp_path: Path) -> N
     path.write_bytes(sealed_record().sealed)
     text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"],
                           capture_output=True, check=True).stdout.decode()
-    for expected in ("张三（犯罪嫌疑人）", "王五（法定代理人）", "李检察官（检察官）", "2026-11-29"):
+    for expected in ("张三（犯罪嫌疑人）", "王五（法定代理人）", "李检察官（检察官）",
+                     "2026-11-29"):
         assert expected in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout
     cid_lines = [line for line in fonts.decode().splitlines() if "CID" in line]

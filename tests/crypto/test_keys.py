@@ -32,7 +32,8 @@ def test_key_round_trips_encrypted_and_private(tmp_path: Path, key: object) -> N
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     loaded = load_private_key(path, b"s3cret")
     spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    assert loaded.public_key().public_bytes(*spki) == key.public_key().public_bytes(*spki)  # type: ignore[attr-defined]
+    original = key.public_key().public_bytes(*spki)  # type: ignore[attr-defined]
+    assert loaded.public_key().public_bytes(*spki) == original
 
 
 def test_stored_keys_resist_guessing_with_600k_pbkdf2_rounds(tmp_path: Path) -> None:

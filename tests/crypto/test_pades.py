@@ -116,7 +116,8 @@ def test_certification_must_come_first() -> None:
                              stamp=stamp(name, role), timestamps=None)
     with pytest.raises(PadesError) as err:
         certify(pdf, field=CERTIFICATION, key=signing_key("officer-1", Role.OFFICER),
-                signer_name="李检察官", timestamps=None, stamp=stamp("李检察官", "检察官", ink=False))
+                signer_name="李检察官", timestamps=None,
+                stamp=stamp("李检察官", "检察官", ink=False))
     assert err.value.reason == "certification_not_first"
 
 
