@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import re
 import shutil
 import socket
@@ -22,12 +23,19 @@ from asn1crypto import x509 as a509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.keys import load_private_key_from_pemder_data
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from reportlab.pdfgen import canvas
 
 import crypto.tsa as tsa_module
 from crypto.errors import TimestampError
@@ -406,3 +414,27 @@ def test_openssl_ts_verify_accepts_the_local_tsa(tmp_path: Path, kind: str) -> N
     tampered = openssl("-verify", "-data", "checkpoint.txt", "-in", "resp.tsr",
                        "-CAfile", "root.pem", "-untrusted", "tsa.pem")
     assert tampered.returncode != 0
+
+
+def test_pyhanko_signs_a_pdf_with_the_site_timestamper(pki: Pki) -> None:
+    signer_key = ec.generate_private_key(ec.SECP256R1())
+    signer_cert = _issue("Test Prosecutor", signer_key, pki.root.subject, pki.root_key, ca=False)
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "record")
+    page.save()
+    signer = signers.SimpleSigner(
+        signing_cert=_asn1(signer_cert),
+        signing_key=load_private_key_from_pemder_data(
+            signer_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()), None),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1(pki.root)]))
+    with LocalTsaServer(pki.authority()) as server:
+        signed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(buffer.getvalue())),
+                                  signers.PdfSignatureMetadata(field_name="Sig1"), signer=signer,
+                                  timestamper=SiteTimeStamper(server.url, timeout_s=5))
+    context = ValidationContext(trust_roots=[_asn1(pki.root)], allow_fetching=False)
+    embedded = PdfFileReader(signed).embedded_signatures[0]
+    status = validate_pdf_signature(embedded, context, ts_validation_context=context)
+    assert status.intact and status.valid
+    ts = status.timestamp_validity
+    assert ts is not None and ts.intact and ts.valid and ts.trusted
