@@ -24,6 +24,7 @@ import io
 import logging
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +43,7 @@ from crypto.errors import CryptoError
 from crypto.evidence import SealedEvidence
 from crypto.pades_attributes import CHECKPOINT_ATTRIBUTE, EVIDENCE_ATTRIBUTE, CheckpointList
 from crypto.pades_document import open_reader, record_identity, signature_fields
-from crypto.pades_dss import ValidationMaterial, add_validation_data
+from crypto.pades_dss import ValidationDataError, ValidationMaterial, add_validation_data
 from crypto.pades_signers import SignedAttribute, SigningKey, with_signed_attributes
 from crypto.pades_timestamps import TimestampSource
 
@@ -72,7 +73,8 @@ class PadesError(CryptoError):
     """A signature cannot be made.
 
     ``reason``: ``field_missing``, ``field_signed``, ``evidence_mismatch``,
-    ``certification_not_first``, ``timestamp_failed``, ``signing_failed``,
+    ``certification_not_first``, ``timestamp_failed``, ``signing_failed``, ``crl_stale``,
+    ``chain_invalid`` (an earlier signer's certificate fails validation before sealing),
     ``event_loop_running``, ``not_pdf``; ``field`` names the field.
     """
 
@@ -161,12 +163,23 @@ async def async_sign_for_signatory(pdf: bytes, *, field: str, key: SigningKey,
 async def async_seal(pdf: bytes, *, field: str, key: SigningKey, checkpoints: Sequence[str],
                      timestamps: TimestampSource, validation: ValidationMaterial,
                      seal_name: str, font_path: Path, reason: str | None = None,
-                     location: str | None = None) -> bytes:
+                     location: str | None = None, now: datetime | None = None) -> bytes:
     """Validation data for earlier signatures, the seal (B-LT, checkpoints attached), and a
     document timestamp (B-LTA).  ``seal_name`` (the institution) is drawn round the seal."""
     box = _empty_field(pdf, field)
+    moment = now or datetime.now(UTC)
+    stale = [c for c in validation.crls if c.next_update_utc and c.next_update_utc < moment]
+    if stale:
+        issuer = stale[0].issuer.rfc4514_string()
+        raise PadesError(f"the revocation list of {issuer} expired on "
+                         f"{stale[0].next_update_utc:%Y-%m-%d}; publish fresh ones "
+                         "('inkseal pki crl') before sealing", reason="crl_stale", field=field)
     context = validation.validation_context()
-    with_dss = await add_validation_data(pdf, context)
+    try:
+        with_dss = await add_validation_data(pdf, context)
+    except ValidationDataError as exc:
+        raise PadesError(f"cannot gather validation data: {exc}", reason=exc.reason,
+                         field=exc.field or field) from exc
     meta = PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
                                 subfilter=SigSeedSubFilter.PADES, name=seal_name,
                                 reason=reason, location=location, embed_validation_info=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -16,6 +17,7 @@ from crypto.pades import (PadesError, Signatory, async_certify, certify, seal,
                           sign_for_signatory)
 from crypto.pades_attributes import EvidenceAttribute
 from crypto.pades_document import open_reader, record_identity, signature_fields
+from crypto.pades_signers import SigningKey
 from crypto.pades_verify_evidence import checkpoints_of, evidence_of
 from crypto.pki import Role
 from tests.crypto.test_pades_world import (CERTIFICATION, CHECKPOINT, INSTITUTION, SEAL_FIELD,
@@ -212,3 +214,39 @@ def test_ades_engine_passes_every_signature_offline_from_the_documents_own_dss()
                 for sig in reader.embedded_signatures if sig.sig_object_type == "/Sig"}
 
     assert set(asyncio.run(run()).values()) == {"OK"}
+
+
+def test_sealing_with_expired_revocation_lists_is_refused_with_advice() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    with pytest.raises(PadesError) as err:
+        seal(sealed_record().signed, field=SEAL_FIELD, key=signing_key("seal", Role.SEAL),
+             checkpoints=[CHECKPOINT], timestamps=timestamps(), validation=validation(),
+             seal_name=INSTITUTION, font_path=font_path(),
+             now=datetime.now(UTC) + timedelta(days=45))
+    assert err.value.reason == "crl_stale" and "inkseal pki crl" in str(err.value)
+
+
+def test_sealing_a_record_whose_signer_is_revoked_is_refused(tmp_path: Path) -> None:
+    from crypto.pades_dss import ValidationMaterial
+    from crypto.pki import Kind, SitePki
+    from tests.crypto.test_pades_world import FAST_KDF
+
+    pki = SitePki.create(tmp_path / "pki", b"pw", site_name="Revoking Site",
+                         kdf_iterations=FAST_KDF)
+    pki.issue(Kind.OFFICER, "officer", ca_passphrase=b"pw")
+    pki.issue(Kind.SEAL, "seal", ca_passphrase=b"pw")
+    officer = SigningKey.from_identity(pki.load_identity("officer", Role.OFFICER, b"pw"))
+    pdf = certify(record_pdf(), field=CERTIFICATION, key=officer, signer_name="x",
+                  timestamps=timestamps(), stamp=stamp("x", "y", ink=False))
+    pki.revoke("officer", Role.OFFICER, ca_passphrase=b"pw")
+    world = validation()
+    material = ValidationMaterial((pki.root, *world.trust_roots),
+                                  (pki.intermediate, *world.other_certs),
+                                  (*pki.crls(), *world.crls))
+    with pytest.raises(PadesError) as err:
+        seal(pdf, field=SEAL_FIELD, key=SigningKey.from_identity(
+                 pki.load_identity("seal", Role.SEAL, b"pw")),
+             checkpoints=[CHECKPOINT], timestamps=timestamps(), validation=material,
+             seal_name="Revoking Site", font_path=font_path())
+    assert err.value.reason == "chain_invalid" and err.value.field == CERTIFICATION
