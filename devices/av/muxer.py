@@ -23,9 +23,12 @@ from devices.av._cv import cv2
 from devices.av.errors import RecorderError
 from devices.av.timeline import VIDEO_TIME_BASE
 
-__all__ = ["EncoderSettings", "MediaMuxer"]
+__all__ = ["EncoderSettings", "MediaMuxer", "available_video_codec"]
 
 _LAYOUTS = {1: "mono", 2: "stereo"}
+# Best first: H.264 from x264 (what the PyAV wheel ships), then OpenH264 (LGPL builds),
+# VP8 (BSD, real time at 720p per the A/V notes), and FFmpeg's own MPEG-4 part 2.
+_VIDEO_FALLBACKS = ("libx264", "libopenh264", "libvpx", "mpeg4")
 _SILENCE_CHUNK_S = 0.5
 
 
@@ -44,14 +47,25 @@ class EncoderSettings:
     interleave_ms: int = 500        # max_interleave_delta: a stalled stream cannot hold data back
     threads: int = 0                # encoder threads, 0 = auto
 
-    def video_options(self, width: int, height: int, fps: float) -> dict[str, str]:
+    def video_options(self, codec: str, width: int, height: int) -> dict[str, str]:
         kbps = max(300, int(self.max_kbps_at_720p * width * height / (1280 * 720)))
-        opts = {"preset": self.preset, "crf": str(self.crf), "maxrate": f"{kbps}k",
-                "bufsize": f"{kbps}k"}
-        if self.video_codec == "libx264":
-            opts["tune"] = "zerolatency"
-            opts["x264-params"] = "scenecut=0"
-        return opts
+        if codec == "libx264":
+            return {"preset": self.preset, "crf": str(self.crf), "maxrate": f"{kbps}k",
+                    "bufsize": f"{kbps}k", "tune": "zerolatency", "x264-params": "scenecut=0"}
+        if codec == "libvpx":
+            return {"deadline": "realtime", "cpu-used": "16", "b": f"{kbps}k",
+                    "maxrate": f"{kbps}k", "bufsize": f"{kbps}k"}
+        return {"b": f"{kbps}k", "maxrate": f"{kbps}k", "bufsize": f"{kbps}k"}
+
+
+def available_video_codec(preferred: str) -> str:
+    """``preferred`` if this PyAV build can encode it, else the best fallback it has."""
+    for name in (preferred, *_VIDEO_FALLBACKS):
+        try:
+            return av.codec.Codec(name, "w").name
+        except (av.FFmpegError, ValueError):
+            continue
+    raise RecorderError("no usable video encoder in this PyAV build", reason="encoder_missing")
 
 
 class MediaMuxer:
@@ -78,9 +92,10 @@ class MediaMuxer:
         try:
             for key, value in metadata.items():
                 self.container.metadata[key] = value
+            self.video_codec = available_video_codec(settings.video_codec)
             self.video = self.container.add_stream(
-                settings.video_codec, rate=Fraction(fps).limit_denominator(1001),
-                options=settings.video_options(self.width, self.height, fps))
+                self.video_codec, rate=Fraction(fps).limit_denominator(1001),
+                options=settings.video_options(self.video_codec, self.width, self.height))
             self.video.width, self.video.height = self.width, self.height
             self.video.pix_fmt = "yuv420p"
             self.video.gop_size = max(1, round(fps * settings.gop_s))

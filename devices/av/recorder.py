@@ -15,9 +15,10 @@ Capture never waits on the writer. ``on_segment``/``on_event`` run on the writer
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -34,7 +35,7 @@ from devices.av.events import (
 from devices.av.journal import RecordingJournal
 from devices.av.media import Photo, PhotoFormat, PreviewFrame
 from devices.av.microphone import Microphone
-from devices.av.muxer import EncoderSettings, MediaMuxer
+from devices.av.muxer import EncoderSettings, MediaMuxer, available_video_codec
 from devices.av.segment_list import ListHeader, list_path_for
 from devices.av.sink import FileTarget, HashingSink, OutputTarget
 from devices.av.sources import open_camera, open_microphone
@@ -87,6 +88,19 @@ class RecorderStats:
     writer_lag_ms_p50: float
     writer_lag_ms_p99: float
     writer_lag_ms_max: float
+
+
+def _sync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform (Windows); the files themselves are synced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _wall_iso(clock: Clock, mono_ns: int) -> str:
@@ -176,9 +190,10 @@ class Recorder:
                on_segment: Callable[[Segment], None] | None,
                on_event: Callable[[RecorderEvent], None] | None, drive: bool) -> None:
         s = self.settings
+        encoder = replace(s.encoder, video_codec=available_video_codec(s.encoder.video_codec))
         sim = tuple(i.role.value for i in (camera.info, microphone.info) if i.simulated)
         origin = self.clock.now_ns()
-        container = (f"matroska {s.encoder.video_codec} {s.encoder.audio_codec} "
+        container = (f"matroska {encoder.video_codec} {encoder.audio_codec} "
                      f"{microphone.sample_rate} {microphone.channels}")
         header = ListHeader(path.name, _wall_iso(self.clock, origin), sim,
                             camera.info.describe(), microphone.info.describe(), container)
@@ -198,9 +213,10 @@ class Recorder:
         try:
             muxer = MediaMuxer(sink, width=camera.width, height=camera.height, fps=camera.fps,
                                sample_rate=microphone.sample_rate, channels=microphone.channels,
-                               settings=s.encoder, metadata=metadata)
+                               settings=encoder, metadata=metadata)
             journal = RecordingJournal(list_path, header, simulated=bool(sim),
                                        on_segment=on_segment, on_event=on_event)
+            _sync_directory(path.parent)  # both new names survive a power cut
         except BaseException:
             sink.close()
             raise

@@ -75,7 +75,7 @@ def _device_camera(spec: SourceSpec, clock: Clock, size: tuple[int, int], fps: f
     linux = sys.platform.startswith("linux")
     backend = cv2.CAP_V4L2 if linux else cv2.CAP_ANY
 
-    def opener() -> Any:
+    def fresh() -> Any:
         cap = cv2.VideoCapture(target, backend)
         if cap.isOpened():
             # MJPEG lets USB 2 cameras deliver 720p30; then ask for the size and rate wanted.
@@ -85,7 +85,7 @@ def _device_camera(spec: SourceSpec, clock: Clock, size: tuple[int, int], fps: f
             cap.set(cv2.CAP_PROP_FPS, fps)
         return cap
 
-    probe = opener()
+    probe = fresh()
     if not probe.isOpened():
         probe.release()
         raise SourceUnavailable(f"camera {spec.text} cannot be opened / 无法打开摄像头",
@@ -93,7 +93,7 @@ def _device_camera(spec: SourceSpec, clock: Clock, size: tuple[int, int], fps: f
     width = int(probe.get(cv2.CAP_PROP_FRAME_WIDTH)) or size[0]
     height = int(probe.get(cv2.CAP_PROP_FRAME_HEIGHT)) or size[1]
     got_fps = probe.get(cv2.CAP_PROP_FPS) or fps
-    probe.release()
+    opener = _first_then(probe, fresh)
     latency = latency_ms if latency_ms is not None else 1000.0 / got_fps
     info = SourceInfo(SourceRole.CAMERA, "device", str(target), False, {
         "size": f"{width}x{height}", "fps": round(got_fps, 3),
@@ -107,10 +107,10 @@ def _stream_camera(spec: SourceSpec, clock: Clock, latency_ms: float | None) -> 
     params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, _OPEN_TIMEOUT_MS,
               cv2.CAP_PROP_READ_TIMEOUT_MSEC, _OPEN_TIMEOUT_MS]
 
-    def opener() -> Any:
+    def fresh() -> Any:
         return cv2.VideoCapture(spec.value, cv2.CAP_FFMPEG, params)
 
-    probe = opener()
+    probe = fresh()
     if not probe.isOpened():
         probe.release()
         raise SourceUnavailable(f"cannot open video {spec.value} / 无法打开视频源",
@@ -118,13 +118,26 @@ def _stream_camera(spec: SourceSpec, clock: Clock, latency_ms: float | None) -> 
     width = int(probe.get(cv2.CAP_PROP_FRAME_WIDTH))
     height = int(probe.get(cv2.CAP_PROP_FRAME_HEIGHT))
     fps = probe.get(cv2.CAP_PROP_FPS) or 30.0
-    probe.release()
+    opener = _first_then(probe, fresh)
     file = spec.kind is SpecKind.FILE
     latency = latency_ms if latency_ms is not None else 0.0
     info = SourceInfo(SourceRole.CAMERA, "file" if file else "url", spec.value, False, {
         "size": f"{width}x{height}", "fps": round(fps, 3), "latency_ms": latency})
     return Camera(opener, info, clock, width=width, height=height, fps=fps,
                   latency_ns=int(latency * 1e6), mode=CameraMode.FILE if file else CameraMode.LIVE)
+
+
+def _first_then(first: Any, fresh: Callable[[], Any]) -> Callable[[], Any]:
+    """An opener that hands out the already opened capture once, then opens new ones.
+
+    Opening twice would cost a second connection to a network camera (which may accept only
+    one client) or a second start-up of a USB camera.
+    """
+    pending = [first]
+
+    def opener() -> Any:
+        return pending.pop() if pending else fresh()
+    return opener
 
 
 def open_microphone(spec: str | SourceSpec, clock: Clock, *, sample_rate: int = 48_000,

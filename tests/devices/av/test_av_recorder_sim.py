@@ -116,3 +116,38 @@ def test_lost_and_returned_events_carry_the_media_time(tmp_path: Path) -> None:
     back = next(e for e in events if isinstance(e, SourceReturned))
     assert 2.0 <= lost.media_s <= 2.1
     assert 0.45 <= back.outage_s <= 0.6
+
+
+def test_lossy_audio_codecs_and_the_fallback_video_encoder_record_too(tmp_path: Path) -> None:
+    from devices.av.muxer import EncoderSettings, available_video_codec
+    from devices.av.recorder import RecorderSettings
+
+    assert available_video_codec("no-such-encoder") == "libx264"
+    for audio, video in (("aac", "libx264"), ("libopus", "libvpx")):
+        out = tmp_path / f"{audio}.mkv"
+        settings = RecorderSettings(encoder=EncoderSettings(preset="ultrafast", audio_codec=audio,
+                                                            video_codec=video))
+        summary = run_simulation(out, 2.5, settings=settings)
+        with av.open(str(out)) as container:
+            names = [s.codec_context.name for s in container.streams]
+            samples = sum(f.samples for f in container.decode(audio=0))
+        assert names == [{"libx264": "h264", "libvpx": "vp8"}[video],
+                         {"aac": "aac", "libopus": "opus"}[audio]]
+        assert abs(samples - summary.audio_samples) <= 2048   # encoder padding at most
+        assert check_recording(out).ok
+        header = parse_segment_list(list_path_for(out).read_text()).header
+        assert header["container"].startswith(f"matroska {video} {audio}")
+
+
+def test_running_low_on_disk_stops_before_the_disk_is_full(tmp_path: Path) -> None:
+    from devices.av.muxer import EncoderSettings
+    from devices.av.recorder import RecorderSettings
+    from devices.av.writer import WriterSettings
+
+    out = tmp_path / "low.mkv"
+    huge = 1 << 62   # more than any disk: "below the reserve" from the first look
+    summary = run_simulation(out, 3.0, settings=RecorderSettings(
+        encoder=EncoderSettings(preset="ultrafast"), writer=WriterSettings(disk_reserve_bytes=huge)))
+    assert summary.stop_reason is StopReason.DISK_LOW
+    result = check_recording(out)
+    assert result.ok and result.complete
