@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import base64
 import errno
+import fcntl
 import hashlib
 import os
 import threading
@@ -158,23 +159,23 @@ class CaptureLog:
         check_source(source)
         path = Path(path)
         public = private_key.public_key()
-        tail, recovered = LogTail.empty(), None
-        fresh = not path.exists() or path.stat().st_size == 0
-        if not fresh:
-            tail = resume_state(path, public, source)
-            if tail.torn is not None:
-                if torn_tail is TornTailPolicy.REFUSE:
-                    tail.raise_torn()
-                quarantine_torn_tail(path, tail.torn)
-                recovered, tail = tail.torn, replace(tail, torn=None)
-                fresh = tail.size == 0
+        fd = _open_exclusive(path)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise CaptureLogError(f"cannot open {path}: {exc.strerror}", reason="unwritable",
-                                  path=str(path)) from exc
-        if fresh:
-            fsync_directory(path.parent)
+            tail, recovered = LogTail.empty(), None
+            fresh = os.fstat(fd).st_size == 0
+            if fresh:
+                fsync_directory(path.parent)  # the file's name is durable before its lines
+            else:
+                tail = resume_state(path, public, source)
+                if tail.torn is not None:
+                    if torn_tail is TornTailPolicy.REFUSE:
+                        tail.raise_torn()
+                    quarantine_torn_tail(path, tail.torn)
+                    recovered, tail = tail.torn, replace(tail, torn=None)
+                    fresh = tail.size == 0
+        except BaseException:
+            os.close(fd)
+            raise
         log = cls(path, fd, private_key, source, clock or SystemClock(), commit or GroupCommit(),
                   tail)
         log.recovered_tail = recovered
@@ -424,6 +425,23 @@ class CaptureLog:
             self._room.notify_all()
         for item in lost:
             finish_batch(item, failure)
+
+
+def _open_exclusive(path: Path) -> int:
+    """Open (or create) the log for appending, locked against a second writer: two writers
+    on one file would fork its chain."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise CaptureLogError(f"cannot open {path}: {exc.strerror}", reason="unwritable",
+                              path=str(path)) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise CaptureLogError(f"{path} is already open for writing elsewhere", reason="in_use",
+                              path=str(path)) from exc
+    return fd
 
 
 def _b64(public_key: Ed25519PublicKey) -> str:

@@ -139,6 +139,18 @@ def test_reopening_an_intact_log_continues_the_chain(log_path, key) -> None:
     assert report.ok and len(report.entries) == head.size + 2
 
 
+def test_a_second_writer_on_the_same_file_is_refused(log_path, key) -> None:
+    with open_log(log_path, key) as log:
+        log.append("pen.stroke", {"stroke": 1})
+        before = log_path.read_bytes()
+        with pytest.raises(CaptureLogError) as err:
+            open_log(log_path, key)
+        assert err.value.reason == "in_use"
+        assert log_path.read_bytes() == before
+    with open_log(log_path, key):  # free again once closed
+        pass
+
+
 def test_reopening_with_another_key_or_source_is_refused(log_path, key) -> None:
     open_log(log_path, key).close()
     before = log_path.read_bytes()
