@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto import jcs
+from devices.clock import SessionClock  # the tests may join layers; crypto/ itself does not
 from crypto.capture_log import CaptureLog, GroupCommit, LogHead, TornTailPolicy
 from crypto.capture_log_entry import (
     GENESIS_PREV,
@@ -389,3 +390,13 @@ def test_append_latency_is_not_held_back_by_the_batch_delay(log_path, key) -> No
         started = time.monotonic()
         log.append("page.shown", {"page": 1})
         assert time.monotonic() - started < 2.0
+
+
+def test_the_devices_session_clock_drives_the_log(log_path, key) -> None:
+    clock = SessionClock()
+    before = clock.now_ns()
+    with CaptureLog.open(log_path, key, "terminal-a", clock=clock) as log:
+        entry = log.append("page.shown", {"page": 1})
+    after = clock.now_ns()
+    assert before // 1000 <= entry.mono_us <= after // 1000
+    assert abs(entry.t_us - clock.wall_ns(entry.mono_us * 1000) // 1000) <= 1

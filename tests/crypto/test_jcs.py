@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import struct
 
 import pytest
@@ -182,3 +183,16 @@ def test_canonical_text_round_trips(value: object) -> None:
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_number_text_reads_back_as_the_same_double(value: float) -> None:
     assert float(number_text(value)) == value
+
+
+def test_int_and_str_subclasses_are_refused() -> None:
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Kind(str, enum.Enum):
+        PEN = "pen"
+
+    for value in ({"level": Level.HIGH}, [Kind.PEN]):
+        with pytest.raises(CanonicalJsonError) as err:
+            canonicalize(value)
+        assert err.value.reason == "unsupported_type"
