@@ -39,7 +39,7 @@ from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from crypto.appearance import StampSpec, seal_style, stamp_style
-from crypto.errors import CryptoError
+from crypto.errors import CryptoError, TimestampError
 from crypto.evidence import SealedEvidence
 from crypto.pades_attributes import CHECKPOINT_ATTRIBUTE, EVIDENCE_ATTRIBUTE, CheckpointList
 from crypto.pades_document import open_reader, record_identity, signature_fields
@@ -112,7 +112,8 @@ async def _sign(pdf: bytes, meta: PdfSignatureMetadata, key: SigningKey,
                            timestamper=timestamps.timestamper() if timestamps else None)
     try:
         out = await pdf_signer.async_sign_pdf(writer, existing_fields_only=True)
-    except TimestampRequestError as exc:
+    except (TimestampRequestError, TimestampError) as exc:
+        # The TSA's own reason (unreachable, timeout, refused...) stays in the message.
         raise PadesError(f"{meta.field_name}: timestamp authority failed: {exc}",
                          reason="timestamp_failed", field=meta.field_name) from exc
     except PyHankoSigningError as exc:

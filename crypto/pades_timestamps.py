@@ -3,7 +3,8 @@
 Signing code asks a :class:`TimestampSource` for a pyHanko ``TimeStamper``:
 
 * :class:`HttpTimestampSource`: any RFC 3161 TSA over HTTP (a site's TSA, or Inkseal's
-  local TSA on loopback).
+  local TSA on loopback, :mod:`crypto.tsa_server`), through :class:`crypto.tsa.SiteTimeStamper`
+  so failures are typed ``TimestampError`` errors.
 * :class:`InProcessTimestampSource`: answers RFC 3161 requests in this process with the
   site TSA certificate and key.  It is a real TSA (real tokens, real key, the site's TSA
   certificate), just without a network hop; its tokens name our local-TSA policy OID so a
@@ -26,10 +27,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import TimeStamper
 
 from crypto.keys import PrivateKey
 from crypto.pki import oids
+from crypto.tsa import SiteTimeStamper
 
 __all__ = [
     "HttpTimestampSource",
@@ -67,7 +69,21 @@ class HttpTimestampSource:
         return f"RFC 3161 TSA at {self.url}"
 
     def timestamper(self) -> TimeStamper:
-        return HTTPTimeStamper(self.url, timeout=int(max(1, self.timeout)))
+        return _ReparsedTokens(self.url, timeout_s=self.timeout)
+
+
+class _ReparsedTokens(SiteTimeStamper):
+    """Hands pyHanko each token freshly loaded from its DER.
+
+    The site timestamper reads the whole reply to check it; asn1crypto then re-encodes that
+    fully parsed tree every time pyHanko serialises the signature (several times per
+    signature), which made one signature take seconds.  A fresh load keeps it lazy.
+    """
+
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str
+                              ) -> cms.ContentInfo:
+        token = await super().async_timestamp(message_digest, md_algorithm)
+        return cms.ContentInfo.load(token.dump())
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:

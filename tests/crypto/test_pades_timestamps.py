@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import shutil
 import subprocess
 import threading
@@ -16,13 +17,20 @@ from pathlib import Path
 import pytest
 from asn1crypto import tsp
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
 
-from crypto.pades import PadesError, certify
+from crypto.pades import PadesError, Signatory, certify, seal, sign_for_signatory
+from crypto.pades_document import record_identity
 from crypto.pades_signers import SigningKey
-from crypto.pades_timestamps import HttpTimestampSource, InProcessTimestampSource, LOCAL_TSA_POLICY
+from crypto.pades_timestamps import LOCAL_TSA_POLICY, HttpTimestampSource, InProcessTimestampSource
 from crypto.pki import Role
-from tests.crypto.test_pades_world import (CERTIFICATION, identity, record_pdf, signing_key,
-                                           site, stamp)
+from crypto.tsa_authority import TimestampAuthority
+from crypto.tsa_server import LocalTsaServer
+from crypto.verify_pdf import verify_record_pdf
+from tests.crypto.test_pades_world import (CERTIFICATION, CHECKPOINT, INSTITUTION, SEAL_FIELD,
+                                           SIGNATORIES, evidence_for, expectations, font_path,
+                                           identity, record_pdf, signing_key, site, stamp,
+                                           validation)
 
 FIXED = datetime(2026, 11, 29, 8, 0, 0, tzinfo=UTC)
 
@@ -103,10 +111,6 @@ def _certify(source: object) -> bytes:
 
 
 def test_signature_timestamp_over_http(http_tsa: str) -> None:
-    import io
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     pdf = _certify(HttpTimestampSource(http_tsa))
     sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     tokens = [a for a in sig.signer_info["unsigned_attrs"]
@@ -126,3 +130,28 @@ def test_signing_key_from_identity() -> None:
     officer = identity("officer-1", Role.OFFICER)
     key = SigningKey.from_identity(officer)
     assert key.certificate == officer.certificate and key.chain == officer.chain
+
+
+def test_record_sealed_with_the_site_local_tsa_over_http_verifies() -> None:
+    # The deployment's path: the site TSA certificate from ``pki init`` served by the local
+    # TSA on loopback, used for every signature timestamp and the document timestamp.
+    tsa = identity("tsa", Role.TSA)
+    assert tsa.private_key is not None
+    authority = TimestampAuthority(tsa.certificate, tsa.private_key, chain=tsa.chain[:-1])
+    draft = record_pdf()
+    with LocalTsaServer(authority) as server:
+        source = HttpTimestampSource(server.url)
+        pdf = _certify(source)
+        device = signing_key("terminal-1", Role.TERMINAL_SIGNING)
+        for seed, (field, name, role) in enumerate(SIGNATORIES):
+            pdf = sign_for_signatory(pdf, field=field, key=device,
+                                     signatory=Signatory(name, role),
+                                     evidence=evidence_for(field, name, role,
+                                                           record_identity(draft), seed),
+                                     stamp=stamp(name, role, seed), timestamps=source)
+        pdf = seal(pdf, field=SEAL_FIELD, key=signing_key("seal", Role.SEAL),
+                   checkpoints=[CHECKPOINT], timestamps=source, validation=validation(),
+                   seal_name=INSTITUTION, font_path=font_path())
+    report = verify_record_pdf(pdf, expected=expectations(hashlib.sha256(draft).digest()),
+                               trust=validation())
+    assert report.ok, [c.message for c in report.failures()]
