@@ -69,6 +69,8 @@ TIMESTAMP_REASON_TEXT: dict[str, dict[str, str]] = {
                         "zh": "没有用于验证时间戳的证书"},
     "no_data": {"en": "no data to check the timestamp against", "zh": "没有用于核对时间戳的数据"},
     "no_tsa": {"en": "no timestamp authority is configured", "zh": "未配置时间戳服务"},
+    "in_event_loop": {"en": "internal error: a timestamp was requested on the event loop",
+                      "zh": "内部错误：在事件循环中同步请求了时间戳"},
 }
 
 
@@ -174,8 +176,14 @@ def request_timestamp(data: bytes, timestamper: TimeStamper, *,
     if algorithm not in _HASHES:
         raise TimestampError(f"unsupported hash {algorithm}", reason="bad_alg")
     digest = hashlib.new(algorithm, data).digest()
-    token = asyncio.run(timestamper.async_timestamp(digest, algorithm))
-    return token.dump()
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        token = asyncio.run(timestamper.async_timestamp(digest, algorithm))
+        return token.dump()
+    raise TimestampError("request_timestamp blocks: call it from a worker thread, or await "
+                         "timestamper.async_timestamp inside the event loop",
+                         reason="in_event_loop")
 
 
 def timestamp_checkpoint(note: str, timestamper: TimeStamper) -> bytes:

@@ -277,6 +277,15 @@ def test_settings_url_or_the_local_tsa(pki: Pki) -> None:
     assert err.value.reason == "no_tsa"
 
 
+def test_the_blocking_helper_refuses_to_run_inside_an_event_loop(pki: Pki) -> None:
+    async def inside() -> None:
+        with pytest.raises(TimestampError) as err:
+            request_timestamp(b"x", InProcessTimeStamper(pki.authority()))
+        assert err.value.reason == "in_event_loop"
+
+    asyncio.run(inside())
+
+
 def test_http_misuse_is_answered_not_crashed(pki: Pki) -> None:
     with LocalTsaServer(pki.authority()) as server:
         def post(body: bytes, content_type: str) -> int:
