@@ -30,6 +30,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
+from crypto.errors import CryptoError
 from crypto.evidence import OpenedEvidence
 from crypto.pades_attributes import EvidenceAttribute
 from crypto.pades_document import DocumentError, open_reader, record_identity, signature_fields
@@ -350,4 +351,9 @@ async def async_verify_record_pdf(pdf: bytes, *, expected: RecordExpectations,
 
 def verify_record_pdf(pdf: bytes, **kwargs: Any) -> PdfVerification:
     """Blocking :func:`async_verify_record_pdf` (call from a worker thread, not an event loop)."""
-    return asyncio.run(async_verify_record_pdf(pdf, **kwargs))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(async_verify_record_pdf(pdf, **kwargs))
+    raise CryptoError("called inside a running event loop: await async_verify_record_pdf or "
+                      "call this from a worker thread", reason="event_loop_running")
