@@ -118,3 +118,35 @@ def _pem():  # type: ignore[no-untyped-def]
     from cryptography.hazmat.primitives import serialization
 
     return serialization.Encoding.PEM
+
+
+def test_issue_with_the_key_generated_on_a_pkcs11_token(pki_dir: Path, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    module = next((m for m in ("/usr/lib/softhsm/libsofthsm2.so",
+                               "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+                   if os.path.exists(m)), None)
+    util = shutil.which("softhsm2-util")
+    if module is None or util is None:
+        pytest.skip("softhsm2 not installed")
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    # Its own process: SoftHSM reads its configuration once per process.
+    env = {**os.environ, "SOFTHSM2_CONF": str(conf), "TOKEN_PIN": "123456"}
+    subprocess.run([util, "--init-token", "--free", "--label", "officers", "--so-pin",
+                    "12345678", "--pin", "123456"], env=env, check=True, capture_output=True)
+    assert pki(pki_dir, "init", *FAST) == 0
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--set", "language=en", "pki", "--dir", str(pki_dir),
+         "--passphrase-env", "SITE_PASS", "issue", "officer", "chen", "--display-name", "陈检察官",
+         "--pkcs11-module", module, "--token", "officers", "--pin-env", "TOKEN_PIN"],
+        env=env, cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    entry = SitePki.open(pki_dir).find("chen")
+    assert entry.key.kind == "pkcs11" and entry.key.token_label == "officers"
+    assert not list(pki_dir.glob("certs/chen/*.key.pem"))  # the key never touched the disk
