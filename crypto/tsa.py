@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -37,6 +37,7 @@ __all__ = ["SiteTimeStamper", "TimestampInfo", "ResponseStatus", "response_statu
            "verify_timestamp_token",
            "TIMESTAMP_REASON_TEXT", "describe_timestamp_error"]
 
+T = TypeVar("T")
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 
 #: What each TimestampError reason means, for people: English and Simplified Chinese.
@@ -176,14 +177,18 @@ def request_timestamp(data: bytes, timestamper: TimeStamper, *,
     if algorithm not in _HASHES:
         raise TimestampError(f"unsupported hash {algorithm}", reason="bad_alg")
     digest = hashlib.new(algorithm, data).digest()
+    return _run_blocking(timestamper.async_timestamp(digest, algorithm)).dump()
+
+
+def _run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on this (worker) thread; never on a running loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        token = asyncio.run(timestamper.async_timestamp(digest, algorithm))
-        return token.dump()
-    raise TimestampError("request_timestamp blocks: call it from a worker thread, or await "
-                         "timestamper.async_timestamp inside the event loop",
-                         reason="in_event_loop")
+        return asyncio.run(coroutine)
+    coroutine.close()
+    raise TimestampError("this call blocks: make it from a worker thread, or await the async "
+                         "API inside the event loop", reason="in_event_loop")
 
 
 def timestamp_checkpoint(note: str, timestamper: TimeStamper) -> bytes:
@@ -339,7 +344,7 @@ def _check_chain(cert: x509.Certificate, embedded: list[x509.Certificate],
     validator = CertificateValidator(cert, intermediate_certs=embedded,
                                      validation_context=context)
     try:
-        asyncio.run(validator.async_validate_usage(set(), {"time_stamping"}))
+        _run_blocking(validator.async_validate_usage(set(), {"time_stamping"}))
     except (PathError, ValidationError) as exc:
         raise TimestampError(f"TSA certificate does not chain to a trusted root: {exc}",
                              reason="untrusted") from exc
