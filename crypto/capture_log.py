@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import base64
 import errno
-import fcntl
 import hashlib
 import os
 import threading
@@ -52,7 +51,12 @@ from crypto.capture_log_commit import (
     finish_batch,
     write_all,
 )
-from crypto.capture_log_file import TornTail, fsync_directory, quarantine_torn_tail
+from crypto.capture_log_file import (
+    TornTail,
+    fsync_directory,
+    open_for_append,
+    quarantine_torn_tail,
+)
 from crypto.capture_log_verify import LogTail, resume_state
 from crypto.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from crypto.errors import CaptureLogError
@@ -159,7 +163,7 @@ class CaptureLog:
         check_source(source)
         path = Path(path)
         public = private_key.public_key()
-        fd = _open_exclusive(path)
+        fd = open_for_append(path)
         try:
             tail, recovered = LogTail.empty(), None
             fresh = os.fstat(fd).st_size == 0
@@ -425,23 +429,6 @@ class CaptureLog:
             self._room.notify_all()
         for item in lost:
             finish_batch(item, failure)
-
-
-def _open_exclusive(path: Path) -> int:
-    """Open (or create) the log for appending, locked against a second writer: two writers
-    on one file would fork its chain."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise CaptureLogError(f"cannot open {path}: {exc.strerror}", reason="unwritable",
-                              path=str(path)) from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        os.close(fd)
-        raise CaptureLogError(f"{path} is already open for writing elsewhere", reason="in_use",
-                              path=str(path)) from exc
-    return fd
 
 
 def _b64(public_key: Ed25519PublicKey) -> str:

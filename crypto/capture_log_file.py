@@ -8,6 +8,7 @@ its last whole line.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from crypto.errors import CaptureLogError
 
-__all__ = ["TornTail", "LogLines", "read_log_lines", "quarantine_torn_tail", "fsync_directory"]
+__all__ = ["TornTail", "LogLines", "read_log_lines", "split_log_bytes", "quarantine_torn_tail",
+           "fsync_directory", "open_for_append"]
 
 
 @dataclass(frozen=True)
@@ -110,3 +112,20 @@ def quarantine_torn_tail(path: Path, torn: TornTail) -> Path:
     finally:
         os.close(fd)
     return side
+
+
+def open_for_append(path: Path) -> int:
+    """Open (or create) the log for appending, locked against a second writer: two writers
+    on one file would fork its chain."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise CaptureLogError(f"cannot open {path}: {exc.strerror}", reason="unwritable",
+                              path=str(path)) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise CaptureLogError(f"{path} is already open for writing elsewhere", reason="in_use",
+                              path=str(path)) from exc
+    return fd
