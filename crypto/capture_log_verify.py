@@ -249,6 +249,12 @@ class _Walk:
                             claimed)
         if fail is _Fail.GENESIS:
             return LogIssue(LogFault.BAD_GENESIS, *where, detail, claimed)
+        before = self.entry_at(index - 1) if index else None
+        if not self.check_signatures and isinstance(before, LogEntry) and \
+                not before.signature_valid(self.public_key):
+            # Checking the chain alone (a reopen), an edit shows one line late: name the line.
+            return LogIssue(LogFault.EDITED, index, lines.starts[index - 1],
+                            "line was changed after it was signed", before.seq)
         return LogIssue(LogFault.BROKEN_CHAIN, *where, detail, claimed)
 
     def _found_later(self, start: int, seq: int) -> bool:
