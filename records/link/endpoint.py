@@ -20,6 +20,7 @@ from pathlib import Path
 
 from websockets.asyncio.connection import Connection
 
+from records.link.allocator import keep_freed_buffers
 from records.link.errors import CloseReason, LinkConfigError
 from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
                                  SessionOpened, UploadData, UploadProgress, UploadQueried)
@@ -101,6 +102,7 @@ class LinkEndpoint:
         """Start the link thread; raises what prevented it (an address in use, say)."""
         if self._thread is not None:
             raise RuntimeError("the endpoint was already started")
+        keep_freed_buffers()
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True,
                                         name=f"inkseal-link-{self._proto.role.label}")

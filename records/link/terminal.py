@@ -152,7 +152,7 @@ class TerminalEndpoint(LinkEndpoint):
     def upload_source(self, source: UploadSource, *, name: str, media_type: str, sha256: str,
                       upload_id: str | None = None, chunk_size: int = DEFAULT_CHUNK) -> UploadBegin:
         """Upload from any source (resumable across cuts, not across restarts)."""
-        source = ReadAhead(source, self._reader_pool)
+        source = ReadAhead(source, self._reader_pool, on_ready=self._wake_soon)
         with self._lock:
             begin = self._terminal.start_upload(source, upload_id=upload_id or uuid.uuid4().hex,
                                                 name=name, media_type=media_type, sha256=sha256,
@@ -216,7 +216,8 @@ class TerminalEndpoint(LinkEndpoint):
                 saved = json.loads(meta.read_text(encoding="utf-8"))
                 begin = UploadBegin(**saved["begin"])
                 self._terminal.resume_upload(
-                    begin, ReadAhead(FileSource(Path(saved["path"])), self._reader_pool))
+                    begin, ReadAhead(FileSource(Path(saved["path"])), self._reader_pool,
+                                     on_ready=self._wake_soon))
                 log.info("link terminal: taking up upload %s of %s", begin.upload_id, saved["path"])
             except Exception as exc:
                 log.error("link terminal: cannot take up the upload in %s: %s", meta, exc)

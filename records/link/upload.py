@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,9 @@ def file_sha256(path: Path, block: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def read_chunk(source: UploadSource, offset: int, length: int) -> tuple[bytes, str]:
-    """Bytes at ``offset`` and their SHA-256, from a read-ahead if the source has one."""
-    ahead = getattr(source, "read_chunk", None)
+def read_chunk(source: UploadSource, offset: int, length: int) -> tuple[bytes, str] | None:
+    """Bytes at ``offset`` and their SHA-256; None while a read-ahead is still at work."""
+    ahead = getattr(source, "try_read_chunk", None)
     if ahead is not None:
         return ahead(offset, length)
     data = source.read(offset, length)
@@ -85,26 +86,33 @@ def read_chunk(source: UploadSource, offset: int, length: int) -> tuple[bytes, s
 class ReadAhead:
     """Reads and hashes the next chunks of a source on a worker thread, ahead of the sender.
 
-    The link thread then only frames and encrypts; hashing (which releases the GIL) runs
-    beside it. A request at an unexpected offset (a rewind) drops what was read ahead.
+    The link thread then only frames and encrypts, and never waits on the disk or the hash:
+    when a chunk is not ready yet it sends other things, and ``on_ready`` wakes it when the
+    chunk is. A request at an unexpected offset (a rewind) drops what was read ahead.
     """
 
-    def __init__(self, source: UploadSource, pool: Executor, depth: int = 4) -> None:
+    def __init__(self, source: UploadSource, pool: Executor, *, depth: int = 4,
+                 on_ready: Callable[[], None] = lambda: None) -> None:
         self.source = source
         self.size = source.size
         self._pool = pool
         self._depth = depth
+        self._on_ready = on_ready
         self._ahead: dict[int, tuple[int, Future]] = {}
 
     def read(self, offset: int, length: int) -> bytes:
-        return self.read_chunk(offset, length)[0]
+        """Plain read, straight from the source."""
+        return self.source.read(offset, length)
 
-    def read_chunk(self, offset: int, length: int) -> tuple[bytes, str]:
-        """The chunk at ``offset`` with its SHA-256; schedules the following ones."""
-        found = self._ahead.pop(offset, None)
+    def try_read_chunk(self, offset: int, length: int) -> tuple[bytes, str] | None:
+        """The chunk at ``offset`` with its SHA-256 if it is ready; schedules the following ones."""
+        found = self._ahead.get(offset)
         if found is None or found[0] != length:
             self._drop()
-            found = (length, self._pool.submit(_read_and_hash, self.source, offset, length))
+            found = self._schedule(offset, length)
+        if not found[1].done():
+            return None
+        del self._ahead[offset]
         data, digest = found[1].result()
         next_offset = offset + len(data)
         for _ in range(self._depth):
@@ -112,10 +120,15 @@ class ReadAhead:
                 break
             n = min(length, self.size - next_offset)
             if next_offset not in self._ahead:
-                self._ahead[next_offset] = (n, self._pool.submit(_read_and_hash, self.source,
-                                                                 next_offset, n))
+                self._schedule(next_offset, n)
             next_offset += n
         return data, digest
+
+    def _schedule(self, offset: int, length: int) -> tuple[int, Future]:
+        future = self._pool.submit(_read_and_hash, self.source, offset, length)
+        future.add_done_callback(lambda _: self._on_ready())
+        self._ahead[offset] = (length, future)
+        return self._ahead[offset]
 
     def _drop(self) -> None:
         for _, future in self._ahead.values():
@@ -160,8 +173,10 @@ class OutgoingUpload:
         if self.offset - self.verified >= self.window:
             return None
         offset = self.offset
-        data, digest = read_chunk(self.source, offset,
-                                  min(self.begin.chunk_size, self.begin.size - offset))
+        chunk = read_chunk(self.source, offset, min(self.begin.chunk_size, self.begin.size - offset))
+        if chunk is None:
+            return None
+        data, digest = chunk
         if not data:
             raise UploadError(f"upload {self.begin.upload_id}: the source ends at byte {offset}, "
                               f"{self.begin.size} were announced", reason="source-shrank",
