@@ -94,7 +94,7 @@ def simulate(out: Path, *, seconds: float, mic_ppm: float, overruns: list[tuple[
     return summary, time.perf_counter() - t0
 
 
-def report(name: str, m: SyntheticMeasurementLike, *, every: bool) -> None:
+def report(name: str, m: SyncMeasurement, *, every: bool) -> None:
     offs = m.offsets_ms
     print(f"\n== {name}: {len(m.pairs)} flash/beep pairs "
           f"({len(m.video_onsets_s)} flashes, {len(m.audio_onsets_s)} beeps found)")
@@ -104,9 +104,6 @@ def report(name: str, m: SyntheticMeasurementLike, *, every: bool) -> None:
     if len(offs):
         print(f"   mean {offs.mean():+.2f} ms, min {offs.min():+.2f}, max {offs.max():+.2f}, "
               f"max |offset| {np.abs(offs).max():.2f} ms")
-
-
-SyntheticMeasurementLike = SyncMeasurement
 
 
 def main() -> int:

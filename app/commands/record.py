@@ -136,7 +136,8 @@ def _record(args: argparse.Namespace, settings: Settings) -> int:
                  f"{nl}  {event.count} frames dropped ({event.reason})")
 
     rec_settings = RecorderSettings(size=size, fps=fps, camera_latency_ms=args.camera_latency_ms,
-                                    encoder=EncoderSettings(preset=args.preset))
+                                    encoder=EncoderSettings(preset=args.preset),
+                                    allow_simulated=settings.devices.mode != "hardware")
     recorder = Recorder(SessionClock(), settings=rec_settings)
     try:
         recorder.start(args.out, camera, microphone, on_event=on_event)

@@ -43,7 +43,7 @@ class EncoderSettings:
     gop_s: float = 1.0
     audio_codec: str = "flac"       # "flac" (lossless), "aac" or "libopus"
     audio_kbps: int = 128           # lossy codecs only
-    cluster_ms: int = 500           # Matroska cluster length limit: bounds crash loss
+    cluster_ms: int = 250           # Matroska cluster length limit: bounds crash loss
     interleave_ms: int = 500        # max_interleave_delta: a stalled stream cannot hold data back
     threads: int = 0                # encoder threads, 0 = auto
 

@@ -30,7 +30,7 @@ from devices.av.capture_queue import CaptureQueue
 from devices.av.clocks import Clock
 from devices.av.errors import RecorderError, SourceUnavailable
 from devices.av.events import (
-    RecorderEvent, RecordingStopped, RecordingSummary, Segment, SourceInfo, StopReason,
+    RecorderEvent, RecordingStopped, RecordingSummary, Segment,
 )
 from devices.av.journal import RecordingJournal
 from devices.av.media import Photo, PhotoFormat, PreviewFrame
@@ -57,13 +57,14 @@ class RecorderSettings:
     sample_rate: int = 48_000
     channels: int = 1
     camera_latency_ms: float | None = None  # calibrated value; None: estimated
-    segment_ms: int = 1000
+    segment_ms: int = 500                   # hashed, fsynced and listed twice a second
     encoder: EncoderSettings = field(default_factory=EncoderSettings)
     writer: WriterSettings = field(default_factory=WriterSettings)
     max_video_queue: int = 30               # about a second of 30 fps frames
     max_audio_queue: int = 1000             # ten seconds of 10 ms blocks
     preview_fps: float = 5.0
     preview_box: tuple[int, int] = (320, 180)
+    allow_simulated: bool = True            # False: "auto" without hardware is an error
 
 
 class RecorderState(StrEnum):
@@ -168,11 +169,12 @@ class Recorder:
                                         reason="output_exists", path=p)
             s = self.settings
             camera = camera_spec if isinstance(camera_spec, Camera) else open_camera(
-                camera_spec, self.clock, size=s.size, fps=s.fps, latency_ms=s.camera_latency_ms)
+                camera_spec, self.clock, size=s.size, fps=s.fps, latency_ms=s.camera_latency_ms,
+                allow_simulated=s.allow_simulated)
             try:
                 microphone = microphone_spec if isinstance(microphone_spec, Microphone) else \
                     open_microphone(microphone_spec, self.clock, sample_rate=s.sample_rate,
-                                    channels=s.channels)
+                                    channels=s.channels, allow_simulated=s.allow_simulated)
                 camera.open()
                 microphone.open()
             except SourceUnavailable:
@@ -219,6 +221,8 @@ class Recorder:
             _sync_directory(path.parent)  # both new names survive a power cut
         except BaseException:
             sink.close()
+            if target.written == 0:
+                path.unlink(missing_ok=True)  # nothing recorded: leave no empty evidence file
             raise
         queue = CaptureQueue(max_video=s.max_video_queue, max_audio=s.max_audio_queue)
         self._camera, self._microphone, self._journal, self._queue = camera, microphone, journal, queue
@@ -308,8 +312,7 @@ class Recorder:
         """Runs on the writer thread as it ends (requested or not)."""
         w, j, cam, mic = self._writer, self._journal, self._camera, self._microphone
         assert w is not None and j is not None and cam is not None and mic is not None
-        if not self._stop_requested():
-            self._stop_sources()  # stopped by itself: the sources have nowhere to go
+        self._stop_sources()  # when it stopped by itself, the sources have nowhere to go
         summary = RecordingSummary(
             path=self._path or Path(), list_path=j.list_path, sha256=w.sink.sha256,
             size=w.sink.size, duration_s=w.timeline.media_s, segments=tuple(j.segments),
@@ -322,10 +325,3 @@ class Recorder:
         j.event(RecordingStopped(self.clock.now_ns(), w.stop_reason, summary))
         self._finished.set()
 
-    def _stop_requested(self) -> bool:
-        return self._sources_stopped
-
-    @staticmethod
-    def describe_sources(camera: SourceInfo, microphone: SourceInfo) -> str:
-        """Two lines naming the sources (simulated ones say so)."""
-        return f"camera: {camera.describe()}\nmicrophone: {microphone.describe()}"

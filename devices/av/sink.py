@@ -75,7 +75,7 @@ class FinishedBytes:
 class HashingSink:
     """File-like object for ``av.open(sink, "w")``: hashes the whole file and each segment."""
 
-    def __init__(self, target: OutputTarget, *, segment_ms: int = 1000,
+    def __init__(self, target: OutputTarget, *, segment_ms: int = 500,
                  fallback_segment_bytes: int = 1 << 20) -> None:
         self._target = target
         self._segment_ms = segment_ms

@@ -32,7 +32,8 @@ _OPEN_TIMEOUT_MS = 5000
 
 def open_camera(spec: str | SourceSpec, clock: Clock, *, size: tuple[int, int] = (1280, 720),
                 fps: float = 30.0, latency_ms: float | None = None,
-                synthetic: SyntheticCameraSettings | None = None) -> Camera:
+                synthetic: SyntheticCameraSettings | None = None,
+                allow_simulated: bool = True) -> Camera:
     """A ``Camera`` for ``spec``, opened (so a missing camera raises ``SourceUnavailable`` now).
 
     ``latency_ms`` is the calibrated exposure-to-grab latency; without it a live camera is
@@ -41,6 +42,9 @@ def open_camera(spec: str | SourceSpec, clock: Clock, *, size: tuple[int, int] =
     spec = spec if isinstance(spec, SourceSpec) else SourceSpec.parse(spec)
     if spec.kind is SpecKind.AUTO:
         found = hardware_cameras()
+        if not found and not allow_simulated:
+            raise SourceUnavailable("no camera attached / 没有连接摄像头", reason="camera_missing",
+                                    spec=spec.text)
         spec = SourceSpec(SpecKind.DEVICE_PATH, found[0].path, spec.text) if found else \
             SourceSpec(SpecKind.SYNTHETIC, "", spec.text)
     if spec.kind is SpecKind.SYNTHETIC:
@@ -142,12 +146,16 @@ def _first_then(first: Any, fresh: Callable[[], Any]) -> Callable[[], Any]:
 
 def open_microphone(spec: str | SourceSpec, clock: Clock, *, sample_rate: int = 48_000,
                     channels: int = 1, blocksize: int = 480,
-                    synthetic: SyntheticMicrophoneSettings | None = None) -> Microphone:
+                    synthetic: SyntheticMicrophoneSettings | None = None,
+                    allow_simulated: bool = True) -> Microphone:
     """A ``Microphone`` for ``spec``, opened (a missing or busy one raises now)."""
     spec = spec if isinstance(spec, SourceSpec) else SourceSpec.parse(spec)
     if spec.kind is SpecKind.AUTO:
         found = hardware_microphones()
         default = [m for m in found if m.details.get("default")] or found
+        if not default and not allow_simulated:
+            raise SourceUnavailable("no microphone attached / 没有连接麦克风",
+                                    reason="microphone_missing", spec=spec.text)
         spec = SourceSpec(SpecKind.INDEX, default[0].path, spec.text) if default else \
             SourceSpec(SpecKind.SYNTHETIC, "", spec.text)
     factory: Callable[[Callable[..., None]], InputStreamLike]

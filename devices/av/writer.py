@@ -25,7 +25,7 @@ from devices.av.events import DropReason, Gap, GapReason, SourceRole, StopReason
 from devices.av.journal import RecordingJournal
 from devices.av.media import AudioBlock, VideoFrame
 from devices.av.muxer import MediaMuxer
-from devices.av.sink import HashingSink
+from devices.av.sink import FinishedBytes, HashingSink
 from devices.av.timeline import AudioPlacement, AudioTimeline, VideoTimestamper
 
 __all__ = ["WriterSettings", "WriterThread"]
@@ -234,7 +234,7 @@ class WriterThread:
             self.stop_reason = StopReason.DISK_LOW
             self._stop.set()
 
-    def _durable(self, finished: list) -> list:
+    def _durable(self, finished: list[FinishedBytes]) -> list[FinishedBytes]:
         if finished:
             self.sink.sync()  # the media bytes reach the disk before the list names them
         return finished

@@ -37,12 +37,12 @@ def test_an_untouched_recording_verifies(recording: tuple[Path, list]) -> None:
     path, segments = recording
     result = check_recording(path)
     assert result.ok and result.complete and result.first_mismatch is None
-    assert result.segments_verified == result.segments_total == len(segments) >= 4
+    assert result.segments_verified == result.segments_total == len(segments) >= 8
     assert result.bytes_verified == result.file_size == path.stat().st_size
     assert result.simulated == ("camera", "microphone")
 
 
-def test_segments_are_contiguous_whole_clusters_of_about_a_second(recording) -> None:
+def test_segments_are_contiguous_whole_clusters_of_about_half_a_second(recording) -> None:
     path, segments = recording
     data = path.read_bytes()
     assert segments[0].offset == 0
@@ -51,7 +51,7 @@ def test_segments_are_contiguous_whole_clusters_of_about_a_second(recording) -> 
         assert a.offset + a.length == b.offset
         assert data[b.offset:b.offset + 4] == bytes.fromhex("1f43b675")  # a Cluster starts here
     for s in segments[:-1]:
-        assert 850 <= s.media_end_ms - s.media_start_ms <= 1100
+        assert 400 <= s.media_end_ms - s.media_start_ms <= 600
     # The callback and the list agree, chain included.
     listing = parse_segment_list(list_path_for(path).read_text())
     assert [(e.offset, e.length, e.sha256, e.chain) for e in listing.segments] == \

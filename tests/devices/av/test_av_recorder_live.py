@@ -158,3 +158,21 @@ def test_one_recorder_records_once(tmp_path: Path) -> None:
         recorder.stop()
     with pytest.raises(RecorderError):
         Recorder(SessionClock()).take_photo()
+
+
+def test_an_output_folder_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RecorderError) as err:
+        Recorder(SessionClock(), settings=SETTINGS).start(tmp_path / "no" / "x.mkv", "synthetic",
+                                                          "synthetic")
+    assert err.value.reason == "output_unwritable"
+
+
+def test_hardware_only_refuses_to_fall_back_to_simulation(tmp_path: Path) -> None:
+    from devices.av.discovery import hardware_cameras
+    if hardware_cameras():
+        pytest.skip("this machine has a camera")
+    settings = RecorderSettings(size=SMALL, allow_simulated=False)
+    with pytest.raises(SourceUnavailable) as err:
+        Recorder(SessionClock(), settings=settings).start(tmp_path / "x.mkv", "auto", "auto")
+    assert err.value.reason == "camera_missing"
+    assert list(tmp_path.iterdir()) == []
