@@ -6,7 +6,39 @@ sequence numbers with a journaled outbox so a cut or restart loses and repeats n
 in ~16 ms batches, droppable camera previews, resumable SHA-256-verified uploads, heartbeats.
 
 Entry points: ``WorkstationEndpoint`` (listens, embedded in the workstation or headless) and
-``TerminalEndpoint`` (connects, with a ``TerminalBrain`` for the signing flow).
+``TerminalEndpoint`` (connects, with a ``TerminalBrain`` for the signing flow);
+``workstation_endpoint``/``terminal_endpoint``/``run_until_stopped`` for the headless commands.
+
+Messages of protocol version 1 (W: workstation sends, T: terminal sends):
+
+=================  ====  ========  =========================================================
+kind               from  delivery  carries
+=================  ====  ========  =========================================================
+hello              T     control   versions, role, station, session to resume, delivered, caps
+welcome            W     control   chosen version, session, resumed?, delivered, caps
+ack / beat         both  control   (the envelope's ack) / heartbeat when quiet
+record.offer       W     durable   record id, title, SHA-256, size, pages + the PDF bytes
+record.confirm     T     durable   the SHA-256 the terminal computed, accepted or why not
+record.close       W     durable   the record is sealed or withdrawn
+page.view          T     durable   page shown / hidden, monotonic time
+turn.begin         W     durable   whose turn (id, name, role), the pad prompt (zh, en)
+turn.cancel        W     durable   the turn is called off
+ink.batch          T     reliable  turn, stroke, index of the first sample + 30-byte samples
+ink.clear          T     reliable  the pad was cleared (logged, never hidden)
+preview.frame      T     preview   camera JPEG, newest only, dropped while down
+signature.result   T     durable   outcome, simulated?, evidence SHA-256 + evidence bundle
+log.entry          T     durable   capture-log entry (opaque bytes), exactly once, in order
+log.checkpoint     T     durable   capture-log checkpoint (opaque bytes)
+upload.begin       T     durable   id, name, media type, size, SHA-256, chunk size
+upload.query       T     control   where does an upload stand? (after a reconnect)
+upload.chunk       T     bulk      offset, SHA-256 of the chunk + its bytes
+upload.status      W     control   verified bytes held: resume / rewind / progress / unknown
+upload.done        W     durable   the whole file's SHA-256 matched or not
+=================  ====  ========  =========================================================
+
+Role convention until the site PKI settles its own (``PeerPolicy.roles_of`` replaces it): an
+extended key usage OID under ``1.3.6.1.4.1.61524.1`` — ``.1`` workstation, ``.2`` terminal,
+``.3`` officer, ``.4`` seal, ``.5`` log signing, ``.6`` archive.
 """
 
 from records.link.batcher import InkBatcher

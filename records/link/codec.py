@@ -17,6 +17,10 @@ Canonical JSON means UTF-8, keys sorted, no whitespace, no floats, no duplicate 
 within signed 64 bits; a header that does not re-encode to the very same bytes is refused, so
 one message has exactly one encoding (journals and tests can compare bytes). Binary data never
 goes through JSON: it rides in the payload, copied once.
+
+Why not CBOR: JSON headers are a few dozen bytes next to payloads of kilobytes to megabytes,
+the standard library reads them, and a human reads them in a log; a dependency would buy
+nothing measurable.
 """
 
 from __future__ import annotations

@@ -42,7 +42,15 @@ log = logging.getLogger("inkseal.link")
 
 
 class TerminalEndpoint(LinkEndpoint):
-    """The connecting side of the link, in its own thread, with a brain for what to do."""
+    """The connecting side of the link, in its own thread, with a brain for what to do.
+
+    ``connect`` is the workstation's (host, port); ``identity`` this terminal's certificate and
+    key; ``policy`` the site CA and the role expected of the peer (a workstation);
+    ``state_dir`` holds the journal and the uploads to take up after a restart. ``brain``
+    runs the signing flow on its own thread. After a refusal retrying cannot fix (certificate,
+    role, version) the link is DOWN and looks again every ``fatal_retry`` seconds (None:
+    only when ``reconnect()`` is called). ``ink_interval`` is the live ink batching period.
+    """
 
     def __init__(self, *, connect: tuple[str, int], identity: LinkIdentity, policy: PeerPolicy,
                  state_dir: Path, station: str, brain: TerminalBrain | None = None,
@@ -54,6 +62,7 @@ class TerminalEndpoint(LinkEndpoint):
                  rng: random.Random | None = None) -> None:
         if policy.expected_role is not Role.WORKSTATION:
             raise ValueError("a terminal's peer policy must expect a workstation")
+        self._context = client_context(identity, policy)  # a bad file fails before any state
         self.state_dir = Path(state_dir)
         journal = Journal(self.state_dir / "terminal.journal", fsync=fsync)
         super().__init__(TerminalProtocol(journal, station=station, timings=timings),
@@ -61,7 +70,6 @@ class TerminalEndpoint(LinkEndpoint):
                          transport_timings=transport_timings)
         host, port = connect
         self.uri = f"wss://[{host}]:{port}/" if ":" in host else f"wss://{host}:{port}/"
-        self._context = client_context(identity, policy)
         self._identity = identity
         for problem in certificate_problems(identity, policy, Role.TERMINAL):
             log.warning("link terminal: %s; the workstation will refuse it", problem)

@@ -41,7 +41,13 @@ UPLOAD_IN_FLIGHT = 16 << 20
 
 
 class WorkstationEndpoint(LinkEndpoint):
-    """The listening side of the link, in its own thread; ``address`` is where it listens."""
+    """The listening side of the link, in its own thread; ``address`` is where it listens.
+
+    ``listen`` is (host, port), port 0 for any; ``identity`` this workstation's certificate and
+    key; ``policy`` the site CA and the role expected of the peer (a terminal); ``state_dir``
+    holds the journal and ``uploads/``. Received uploads end up as ``uploads/<id>.bin``
+    (``UploadStored`` names the path); the application moves them where they belong.
+    """
 
     def __init__(self, *, listen: tuple[str, int], identity: LinkIdentity, policy: PeerPolicy,
                  state_dir: Path, station: str, on_event: EventCallback | None = None,
@@ -50,13 +56,13 @@ class WorkstationEndpoint(LinkEndpoint):
                  fsync: bool = True) -> None:
         if policy.expected_role is not Role.TERMINAL:
             raise ValueError("a workstation's peer policy must expect a terminal")
+        self._context = server_context(identity, policy)  # a bad file fails before any state
         self.state_dir = Path(state_dir)
         journal = Journal(self.state_dir / "workstation.journal", fsync=fsync)
         super().__init__(WorkstationProtocol(journal, station=station, timings=timings),
                          on_event=on_event, on_status=on_status,
                          transport_timings=transport_timings)
         self._listen = listen
-        self._context = server_context(identity, policy)
         for problem in certificate_problems(identity, policy, Role.WORKSTATION):
             log.warning("link workstation: %s; terminals will refuse it", problem)
         self._policy = policy

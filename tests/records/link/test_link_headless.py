@@ -66,3 +66,13 @@ def test_an_address_in_use_is_reported_by_start(site, tmp_path, endpoints):
     with pytest.raises(OSError):
         second.start()
     second.stop()
+
+
+def test_the_allocator_keeps_chunk_sized_buffers_on_glibc():
+    import platform
+
+    from records.link.allocator import keep_freed_buffers
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is a glibc call")
+    assert keep_freed_buffers() is True
+    assert keep_freed_buffers() is True  # once per process, idempotent
