@@ -258,9 +258,10 @@ class LinkProtocol:
     def _persist_delivered(self) -> None:
         # Written only now, after the application handled the messages, so a crash in between
         # means the peer sends them again (at least once) rather than never (at most once).
+        # Not flushed: this runs on the link thread, and an fsync there can wait behind the
+        # writeback of a whole upload (ext4 commits); after a power cut the peer resends.
         if self._delivered > self.journal.delivered:
             self.journal.mark_delivered(self._delivered)
-            self.journal.flush()
 
     def _receive(self, data: bytes) -> None:
         frame = decode_frame(data)
