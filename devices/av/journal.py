@@ -93,8 +93,10 @@ class RecordingJournal:
         self._record("ended", role, f"{media_s:.3f}")
         self.event(SourceEnded(t_ns, role, media_s))
 
-    def finish(self, size: int, sha256: str, duration_s: float, stop_reason: str) -> None:
-        """Write the end line (the recording is complete) and close the list."""
+    def finish(self, size: int, sha256: str, duration_s: float, stop_reason: str,
+               drift_ppm: float) -> None:
+        """Write the drift and end lines (the recording is complete) and close the list."""
+        self._record("drift", f"{drift_ppm:+.3f}")
         self._record("end", size, len(self.segments), sha256, f"{duration_s:.6f}", stop_reason,
                      sync=True)
         if self._list is not None:

@@ -269,7 +269,7 @@ class Recorder:
         w, q = self._writer, self._queue
         if w is None or q is None:
             raise RecorderError("not started", reason="not_started")
-        lag = np.asarray(w.video_lag_ns[-100_000:] or [0], dtype=np.float64) / 1e6
+        lag = np.asarray(list(w.video_lag_ns) or [0], dtype=np.float64) / 1e6
         return RecorderStats(
             video_frames=w.muxer.video_frames, audio_samples=w.timeline.next_index,
             media_s=w.timeline.media_s, bytes_written=w.sink.size,

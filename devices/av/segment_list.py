@@ -24,6 +24,7 @@ before CHAIN joined by TAB); the first previous CHAIN is the SHA-256 of the head
     lost      ROLE REASON MEDIA_S CHAIN
     returned  ROLE OUTAGE_S MEDIA_S CHAIN
     ended     ROLE MEDIA_S CHAIN
+    drift     PPM CHAIN                                           microphone clock vs session clock
     end       SIZE SEGMENTS SHA256 DURATION_S STOP_REASON CHAIN   the file is complete
 
 Segments are contiguous from offset 0. A list with no ``end`` line belongs to a recording that

@@ -98,6 +98,7 @@ class AudioTimeline:
         missing = int(round(self.clock.host_to_index(host_ns))) - self.next_index
         if missing > 0:
             out.append(self._silence(missing, reason))
+            self.clock.new_run()
         return out
 
     def _commit(self, block: AudioBlock, missing: int, *, first: bool = False) -> list[AudioPlacement]:
@@ -106,6 +107,8 @@ class AudioTimeline:
             reason = (GapReason.AUDIO_NOT_STARTED if first else
                       GapReason.INPUT_OVERFLOW if block.overflow else GapReason.AUDIO_LATE)
             out.append(self._silence(missing, reason))
+            if not first:
+                self.clock.new_run()  # the patch's length is an estimate: do not fit across it
         if missing < 0:
             # The block is older than audio already written (the device's clock jumped, or
             # silence was filled too eagerly): audio is never cut, the timeline is re-anchored.

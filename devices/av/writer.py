@@ -13,6 +13,7 @@ import errno
 import logging
 import shutil
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -76,7 +77,7 @@ class WriterThread:
         self._audio_seen = False
         self.stop_reason = StopReason.REQUESTED
         self.error: str | None = None
-        self.video_lag_ns: list[int] = []
+        self.video_lag_ns: deque[int] = deque(maxlen=100_000)  # recent capture -> mux delays
 
     def start(self) -> None:
         self._thread.start()
@@ -255,7 +256,7 @@ class WriterThread:
         self.muxer.close()
         self.journal.segments_finished(self._durable(self.sink.finish()))
         self.journal.finish(self.sink.size, self.sink.sha256, self.timeline.media_s,
-                            self.stop_reason.value)
+                            self.stop_reason.value, self.audio_clock.drift_ppm)
         self.sink.close()
 
     def _fail(self, exc: BaseException, reason: StopReason | None = None) -> None:
@@ -273,5 +274,6 @@ class WriterThread:
         except OSError as sync_exc:
             log.error("cannot sync the recording: %s", sync_exc)
         self.journal.segments_finished(finished)
-        self.journal.finish(self.sink.size, self.sink.sha256, self.timeline.media_s, reason.value)
+        self.journal.finish(self.sink.size, self.sink.sha256, self.timeline.media_s, reason.value,
+                            self.audio_clock.drift_ppm)
         self.sink.close()

@@ -151,3 +151,14 @@ def test_running_low_on_disk_stops_before_the_disk_is_full(tmp_path: Path) -> No
     assert summary.stop_reason is StopReason.DISK_LOW
     result = check_recording(out)
     assert result.ok and result.complete
+
+
+def test_the_list_records_the_gaps_and_the_measured_drift(tmp_path: Path) -> None:
+    out = tmp_path / "drift.mkv"
+    summary = run_simulation(out, 7.0, mic_kw={"drift_ppm": -250.0, "overruns": [(3.0, 0.1)]})
+    listing = parse_segment_list(list_path_for(out).read_text())
+    (drift,) = [r for r in listing.records if r[0] == "drift"]
+    assert abs(float(drift[1]) + 250.0) < 5.0
+    assert abs(float(drift[1]) - summary.drift_ppm) < 0.001
+    gaps = [r for r in listing.records if r[0] == "gap"]
+    assert [g[4] for g in gaps] == [g.reason.value for g in summary.gaps]
