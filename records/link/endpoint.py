@@ -94,6 +94,8 @@ class LinkEndpoint:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._startup_error: BaseException | None = None
+        self._loop_thread_id = 0
+        self._wake_requested = False
         self.wake: asyncio.Event
         self._stopping: asyncio.Event
 
@@ -154,18 +156,22 @@ class LinkEndpoint:
         return seq
 
     def _wake_soon(self) -> None:
+        """Wake the writer, from any thread."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
+        if threading.get_ident() == self._loop_thread_id:
             self.wake.set()
-        else:
+        elif not self._wake_requested:
+            # One pending cross-thread wake is enough: it makes the writer pull everything
+            # queued by then, so a burst of sends costs one loop wake-up, not one each.
+            self._wake_requested = True
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self.wake.set)
+                loop.call_soon_threadsafe(self._woken)
+
+    def _woken(self) -> None:
+        self._wake_requested = False
+        self.wake.set()
 
     # --- ConnectionPump (link thread) -------------------------------------------------------
     def frame_to_send(self) -> bytes | None:
@@ -196,7 +202,8 @@ class LinkEndpoint:
                 isinstance(event, UploadProgress) and event.action == "progress") or (
                 isinstance(event, Received) and isinstance(event.message, (InkBatch, PreviewFrame))
             ) else logging.INFO
-            log.log(level, "link %s: %s", self._proto.role.label, _summary(event))
+            if log.isEnabledFor(level):
+                log.log(level, "link %s: %s", self._proto.role.label, _summary(event))
             if isinstance(event, CloseConnection):
                 close = event
             elif isinstance(event, SessionOpened):
@@ -242,6 +249,7 @@ class LinkEndpoint:
     # --- the loop -----------------------------------------------------------------------------
     def _run(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
+        self._loop_thread_id = threading.get_ident()
         self._loop = loop
         try:
             loop.run_until_complete(self._main(ready))

@@ -10,6 +10,7 @@ the network pauses while more than ``UPLOAD_IN_FLIGHT`` bytes wait for the disk.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import logging
@@ -72,6 +73,8 @@ class WorkstationEndpoint(LinkEndpoint):
         self._live: tuple[ServerConnection, PeerIdentity] | None = None
         self._in_flight = 0
         self._refusals = 0
+        self._finished: collections.deque = collections.deque()
+        self._drain_scheduled = False
         self.address: tuple[str, int] = listen
 
     # --- what the workstation sends -----------------------------------------------------------
@@ -177,9 +180,18 @@ class WorkstationEndpoint(LinkEndpoint):
         future: Future = self._store_pool.submit(fn, *args)
 
         def done(f: Future) -> None:
-            with contextlib.suppress(RuntimeError):  # the endpoint stopped meanwhile
-                loop.call_soon_threadsafe(self._store_done, f, then)
+            # Results queue up here; one loop wake-up takes all that arrived meanwhile.
+            self._finished.append((f, then))
+            if not self._drain_scheduled:
+                self._drain_scheduled = True
+                with contextlib.suppress(RuntimeError):  # the endpoint stopped meanwhile
+                    loop.call_soon_threadsafe(self._drain_finished)
         future.add_done_callback(done)
+
+    def _drain_finished(self) -> None:
+        self._drain_scheduled = False
+        while self._finished:
+            self._store_done(*self._finished.popleft())
 
     def _store_done(self, future: Future, then) -> None:
         try:
