@@ -26,7 +26,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not has_display():
         print(headless_hint("workstation"), file=sys.stderr)
         return EXIT_NO_DISPLAY
+    from functools import partial
+
     from app.ui.application import run_window
+    from app.ui.services import WorkstationServices
     from app.ui.workstation import WorkstationWindow
 
-    return run_window(settings, WorkstationWindow)
+    # The window is on screen before the database is open: the services open in the
+    # background (they import SQLAlchemy, Alembic, pyHanko and reportlab) and the window
+    # shuts them down when it closes.
+    return run_window(settings, lambda s: WorkstationWindow(s, partial(WorkstationServices.open, s)))

@@ -3,17 +3,23 @@ fresh database, blob store and writer thread per test (Vorta's rule)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app.settings import Settings, load_settings
 from app.ui.application import prepare_application
 from app.ui.i18n import Localization
+from app.ui.services import WorkstationServices
+from app.ui.workstation import WorkstationWindow
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +64,79 @@ def no_timer_left_running(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> Iterat
     for timer in running:
         timer.stop()
     assert not running, f"test left {len(running)} QTimer(s) running"
+
+
+# --- the workstation's world: services on a fresh database, a window around them -------------
+
+T0 = datetime(2024, 6, 3, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
+class Clock:
+    """A clock that moves one second per reading (tz-aware, as the record service needs)."""
+
+    def __init__(self) -> None:
+        self.ticks = itertools.count()
+
+    def __call__(self) -> datetime:
+        return T0 + timedelta(seconds=next(self.ticks))
+
+
+@pytest.fixture
+def settings(isolated_settings: Path) -> Settings:
+    return load_settings(overrides=["terminal_id=WS-TEST"])
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def services(settings: Settings, clock: Clock) -> Iterator[WorkstationServices]:
+    opened = WorkstationServices.open(settings, clock=clock)
+    yield opened
+    opened.shutdown()
+
+
+@pytest.fixture
+def window(qtbot: Any, settings: Settings, services: WorkstationServices,
+           clock: Clock) -> Iterator[WorkstationWindow]:
+    shown = WorkstationWindow(settings, services, clock=clock)
+    qtbot.addWidget(shown)
+    with qtbot.waitSignal(shown.ready, timeout=10_000):
+        shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    close_dialogs()
+    shown.close()
+
+
+def close_dialogs() -> None:
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible() and widget.isWindow() and widget.windowType() in (
+                Qt.WindowType.Dialog, Qt.WindowType.Popup):
+            widget.close()
+
+
+def wait_idle(qtbot: Any, window: WorkstationWindow, timeout: int = 20_000) -> None:
+    """Until every op of the window has finished and its results were delivered."""
+    qtbot.waitUntil(lambda: window.op_runner.idle() and window.bridge.pending == 0,
+                    timeout=timeout)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` into ``widget`` the way an input method commits it (QTest.keyClicks
+    aborts the process on non-Latin-1 characters)."""
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def add_case(services: WorkstationServices, *, number: str = "渝南检刑捕受〔2020〕12号",
+             persons: Callable[[str], None] | None = None) -> str:
+    case = services.records.create_case(number, "王某某盗窃案", "重庆市南岸区人民检察院",
+                                        "盗窃").result()
+    if persons is not None:
+        persons(case.id)
+    return case.id
