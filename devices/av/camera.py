@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Protocol
@@ -27,6 +28,8 @@ from devices.av.media import VideoFrame
 __all__ = ["Camera", "CameraMode", "CameraOutlet", "CaptureDevice"]
 
 log = logging.getLogger(__name__)
+
+_SKIP_WINDOW = 8  # frames a deficit must hold to count as skipped frames
 
 
 class CaptureDevice(Protocol):
@@ -74,8 +77,10 @@ class Camera:
         self._latest: VideoFrame | None = None
         self._latest_cond = threading.Condition()
         self._index = 0
-        self._last_exposure: int | None = None
-        self._exposure_before: int | None = None
+        self._first_exposure: int | None = None
+        self._since_first = 0
+        self._deficits: deque[int] = deque(maxlen=_SKIP_WINDOW)
+        self._counted_deficit = 0
         self._file_origin_ns = 0
         self.frames = 0
         self.skipped = 0
@@ -157,7 +162,7 @@ class Camera:
             if 0 <= grabbed - kernel < 500_000_000:
                 base = kernel
         exposure = base - self.latency_ns
-        skipped = self._skipped_before_previous(exposure)
+        skipped = self._skipped(exposure)
         frame = VideoFrame(image, grabbed, exposure, self._index, skipped)
         self._index += 1
         self.frames += 1
@@ -169,20 +174,26 @@ class Camera:
             self._outlet.offer_video(frame)
         return True
 
-    def _skipped_before_previous(self, exposure: int) -> int:
-        """Frames the camera missed between the frame before last and the last one.
+    def _skipped(self, exposure: int) -> int:
+        """Frames the camera missed, judged over a few frames.
 
-        Judged one frame late: a single frame stamped late (its grab was delayed) makes one long
-        interval but not a long span over two intervals; a real skip makes both long.
+        The deficit is how many frames the elapsed time calls for minus how many came. A grab
+        that was late (the thread was held up) raises it for that frame, and the frames that
+        were buffered meanwhile bring it back; a real skip raises it for good. Only a rise that
+        holds over ``_SKIP_WINDOW`` frames counts, so bunched frames are not taken for skips.
         """
-        skipped = 0
-        prev, before = self._last_exposure, self._exposure_before
-        if prev is not None and before is not None:
-            gap = prev - before
-            span = exposure - before
-            if gap > 1.5 * self._period and span > 2.5 * self._period:
-                skipped = max(0, int(round(span / self._period)) - 2)
-        self._exposure_before, self._last_exposure = prev, exposure
+        if self._first_exposure is None:
+            self._first_exposure, self._since_first = exposure, 0
+            self._deficits.clear()
+            return 0
+        self._since_first += 1
+        expected = int(round((exposure - self._first_exposure) / self._period))
+        self._deficits.append(expected - self._since_first)
+        if len(self._deficits) < _SKIP_WINDOW:
+            return 0
+        held = min(self._deficits)
+        skipped = max(0, held - self._counted_deficit)
+        self._counted_deficit = max(self._counted_deficit, held)
         return skipped
 
     # -- the thread -------------------------------------------------------------------------------
@@ -219,7 +230,8 @@ class Camera:
             cap, self._cap = self._cap, None
             if cap is not None:
                 cap.release()
-            self._last_exposure = self._exposure_before = None
+            self._first_exposure = None  # a new stream: count skips afresh
+            self._counted_deficit = 0
 
     def _try_reopen(self) -> None:
         try:
