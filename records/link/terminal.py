@@ -33,8 +33,7 @@ from records.link.sides import TerminalProtocol
 from records.link.status import LinkState
 from records.link.tls import LinkIdentity, certificate_problems, client_context
 from records.link.transport import TransportTimings, classify_error, open_connection
-from records.link.upload import (DEFAULT_CHUNK, FileSource, ReadAhead, UploadSource,
-                                 file_sha256)
+from records.link.upload import DEFAULT_CHUNK, FileSource, UploadSource, file_sha256
 
 __all__ = ["TerminalEndpoint"]
 
@@ -84,7 +83,6 @@ class TerminalEndpoint(LinkEndpoint):
         self.brain = brain or TerminalBrain()
         self.brain.attach(self)
         self._brain_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-brain")
-        self._reader_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-reader")
         self._resume_file_uploads()
 
     @property
@@ -160,7 +158,6 @@ class TerminalEndpoint(LinkEndpoint):
     def upload_source(self, source: UploadSource, *, name: str, media_type: str, sha256: str,
                       upload_id: str | None = None, chunk_size: int = DEFAULT_CHUNK) -> UploadBegin:
         """Upload from any source (resumable across cuts, not across restarts)."""
-        source = ReadAhead(source, self._reader_pool, on_ready=self._wake_soon)
         with self._lock:
             begin = self._terminal.start_upload(source, upload_id=upload_id or uuid.uuid4().hex,
                                                 name=name, media_type=media_type, sha256=sha256,
@@ -223,9 +220,7 @@ class TerminalEndpoint(LinkEndpoint):
             try:
                 saved = json.loads(meta.read_text(encoding="utf-8"))
                 begin = UploadBegin(**saved["begin"])
-                self._terminal.resume_upload(
-                    begin, ReadAhead(FileSource(Path(saved["path"])), self._reader_pool,
-                                     on_ready=self._wake_soon))
+                self._terminal.resume_upload(begin, FileSource(Path(saved["path"])))
                 log.info("link terminal: taking up upload %s of %s", begin.upload_id, saved["path"])
             except Exception as exc:
                 log.error("link terminal: cannot take up the upload in %s: %s", meta, exc)
@@ -235,7 +230,6 @@ class TerminalEndpoint(LinkEndpoint):
         self._brain_pool.shutdown(wait=True)
         for upload in self._terminal.uploads.values():
             upload.source.close()
-        self._reader_pool.shutdown(wait=True)
         super()._close_resources()
 
     # --- connecting ---------------------------------------------------------------------------

@@ -6,7 +6,10 @@ whole file's SHA-256 is computed as the bytes arrive and compared at the end, wh
 file is flushed and renamed to ``<id>.bin`` (or ``<id>.rejected`` when the hash differs).
 After a restart the prefix already on disk is hashed again, once, to carry on.
 
-Not thread-safe: the workstation endpoint calls it from one ordered worker thread.
+The workstation endpoint writes chunks on its link thread (hashing and a write to the page
+cache cost less there than a hand-off to another thread) and opens, looks up and finishes
+uploads on a worker (re-hashing a part file or flushing a gigabyte takes a while); for any one
+upload these never overlap. Not safe for other concurrent use.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class WriteResult:
     have: int
     rejected: str = ""
     """Why the chunk was not written ("chunk-hash"), empty if it was or was a stale repeat."""
+    complete: bool = False
+    """Every byte is there: ``finish`` (on a worker: it flushes) gives the verdict."""
     finished: bool = False
     ok: bool = False
     sha256: str = ""
@@ -123,13 +128,11 @@ class UploadStore:
             view = view[written:]
         o.hasher.update(data)
         o.have += len(data)
-        if o.have < o.begin.size:
-            return WriteResult(have=o.have)
-        return self._finish(o)
+        return WriteResult(have=o.have, complete=o.have == o.begin.size)
 
-    def complete(self, upload_id: str) -> WriteResult | None:
-        """Finish an open upload that already holds every byte (an empty file, a crash at the
-        very end); None when bytes are still missing."""
+    def finish(self, upload_id: str) -> WriteResult | None:
+        """Flush a complete upload, compare its SHA-256 and put it in place (``.bin``, or
+        ``.rejected`` on a mismatch); None while bytes are still missing."""
         o = self._open.get(upload_id)
         if o is None or o.have < o.begin.size:
             return None
@@ -144,7 +147,8 @@ class UploadStore:
         ok = digest == o.begin.sha256
         final = done if ok else rejected
         os.replace(part, final)
-        return WriteResult(have=o.have, finished=True, ok=ok, sha256=digest, path=final)
+        return WriteResult(have=o.have, complete=True, finished=True, ok=ok, sha256=digest,
+                           path=final)
 
     def close(self) -> None:
         """Close the part files (they stay on disk to be taken up later)."""

@@ -3,8 +3,8 @@
 ``WorkstationEndpoint(...).start()`` binds the listening socket (``link.listen``) and runs the
 session in a background thread. One terminal holds the session at a time; the same terminal
 reconnecting takes its session over, another one is turned away (HTTP 409, reason "busy").
-Uploads are written by one ordered worker thread into ``state_dir/uploads``, and reading from
-the network pauses while more than ``UPLOAD_IN_FLIGHT`` bytes wait for the disk.
+Upload chunks are verified and written into ``state_dir/uploads`` as they arrive; opening,
+taking up and finishing (the final flush and hash verdict) run on a worker thread.
 """
 
 from __future__ import annotations
@@ -34,11 +34,10 @@ from records.link.tls import LinkIdentity, certificate_problems, server_context
 from records.link.transport import TransportTimings, start_listening
 from records.link.upload_store import UploadStore, WriteResult
 
-__all__ = ["UPLOAD_IN_FLIGHT", "WorkstationEndpoint"]
+__all__ = ["WorkstationEndpoint"]
 
 log = logging.getLogger("inkseal.link")
 
-UPLOAD_IN_FLIGHT = 16 << 20
 
 
 class WorkstationEndpoint(LinkEndpoint):
@@ -71,9 +70,8 @@ class WorkstationEndpoint(LinkEndpoint):
         self._store_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-uploads")
         self._server: Server | None = None
         self._live: tuple[ServerConnection, PeerIdentity] | None = None
-        self._in_flight = 0
         self._refusals = 0
-        self._finished: collections.deque = collections.deque()
+        self._results: collections.deque = collections.deque()
         self._drain_scheduled = False
         self.address: tuple[str, int] = listen
 
@@ -102,8 +100,6 @@ class WorkstationEndpoint(LinkEndpoint):
     # --- listening ----------------------------------------------------------------------------
     async def _begin(self) -> None:
         self._conn_lock = asyncio.Lock()
-        self._drained = asyncio.Event()
-        self._drained.set()
         host, port = self._listen
         self._server = await start_listening(
             host, port, self._context, self._policy, self._on_connection, admit=self._admit,
@@ -158,11 +154,6 @@ class WorkstationEndpoint(LinkEndpoint):
                 self._set_status(LinkState.RECONNECTING, attempt=0, reason=reason, detail=detail)
 
     # --- uploads ------------------------------------------------------------------------------
-    async def ready_to_read(self) -> None:
-        while self._in_flight > UPLOAD_IN_FLIGHT:
-            self._drained.clear()
-            await self._drained.wait()
-
     def _handle(self, event: LinkEvent) -> None:
         if isinstance(event, UploadRequested):
             self._in_store(self._store.open, event.begin, then=self._opened)
@@ -170,10 +161,12 @@ class WorkstationEndpoint(LinkEndpoint):
             self._in_store(self._store.lookup, event.upload_id,
                            then=lambda found, uid=event.upload_id: self._looked_up(uid, found))
         elif isinstance(event, UploadData):
-            self._in_flight += len(event.data)
-            size = len(event.data)
-            self._in_store(self._store.write, event.upload_id, event.offset, event.sha256,
-                           event.data, then=lambda r, uid=event.upload_id, n=size: self._written(uid, r, n))
+            try:
+                result = self._store.write(event.upload_id, event.offset, event.sha256, event.data)
+            except (UploadError, OSError) as exc:
+                self._storage_failed(exc)
+                return
+            self._written(event.upload_id, result)
 
     def _in_store(self, fn, *args, then) -> None:
         loop = asyncio.get_running_loop()
@@ -181,7 +174,7 @@ class WorkstationEndpoint(LinkEndpoint):
 
         def done(f: Future) -> None:
             # Results queue up here; one loop wake-up takes all that arrived meanwhile.
-            self._finished.append((f, then))
+            self._results.append((f, then))
             if not self._drain_scheduled:
                 self._drain_scheduled = True
                 with contextlib.suppress(RuntimeError):  # the endpoint stopped meanwhile
@@ -190,25 +183,25 @@ class WorkstationEndpoint(LinkEndpoint):
 
     def _drain_finished(self) -> None:
         self._drain_scheduled = False
-        while self._finished:
-            self._store_done(*self._finished.popleft())
+        while self._results:
+            self._store_done(*self._results.popleft())
 
     def _store_done(self, future: Future, then) -> None:
         try:
             result = future.result()
-        except UploadError as exc:
-            log.error("link workstation: upload storage: %s", exc)
-            with self._lock:
-                self._proto.close(CloseReason.UNEXPECTED, str(exc))
-            self.wake.set()
-            return
-        except OSError as exc:
-            log.error("link workstation: upload storage failed: %s", exc)
-            with self._lock:
-                self._proto.close(CloseReason.INTERNAL, f"upload storage: {exc}")
-            self.wake.set()
+        except (UploadError, OSError) as exc:
+            self._storage_failed(exc)
             return
         then(result)
+        self.wake.set()
+
+    def _storage_failed(self, exc: Exception) -> None:
+        log.error("link workstation: upload storage: %s", exc)
+        with self._lock:
+            if isinstance(exc, UploadError):
+                self._proto.close(CloseReason.UNEXPECTED, str(exc))
+            else:
+                self._proto.close(CloseReason.INTERNAL, f"upload storage: {exc}")
         self.wake.set()
 
     def _opened(self, stored) -> None:
@@ -229,26 +222,29 @@ class WorkstationEndpoint(LinkEndpoint):
                 return
             proto.upload_ready(upload_id, stored.have)
         if stored.have == stored.begin.size:
-            self._in_store(self._store.complete, upload_id,
-                           then=lambda r: r is not None and self._written(upload_id, r, 0))
+            self._finish(upload_id)
 
-    def _written(self, upload_id: str, result: WriteResult, size: int) -> None:
-        self._in_flight -= size
-        if self._in_flight <= UPLOAD_IN_FLIGHT:
-            self._drained.set()
+    def _written(self, upload_id: str, result: WriteResult) -> None:
         with self._lock:
             proto: WorkstationProtocol = self._proto  # type: ignore[assignment]
             if result.rejected:
                 log.warning("link workstation: upload %s: chunk refused (%s), resending from %d",
                             upload_id, result.rejected, result.have)
                 proto.upload_rejected(upload_id, result.have, result.rejected)
-            elif result.finished:
-                reason = "" if result.ok else "hash-mismatch"
-                proto.upload_finished(upload_id, result.ok, result.have, result.sha256, reason)
             else:
                 proto.upload_progress(upload_id, result.have)
-        if result.finished:
-            stored = UploadStored(upload_id, result.ok, result.path, result.have, result.sha256,
-                                  "" if result.ok else "hash-mismatch")
-            log.info("link workstation: %r", stored)
-            self._emit(stored)
+        if result.complete:
+            self._finish(upload_id)
+
+    def _finish(self, upload_id: str) -> None:
+        self._in_store(self._store.finish, upload_id,
+                       then=lambda r: r is not None and self._finished(upload_id, r))
+
+    def _finished(self, upload_id: str, result: WriteResult) -> None:
+        reason = "" if result.ok else "hash-mismatch"
+        with self._lock:
+            proto: WorkstationProtocol = self._proto  # type: ignore[assignment]
+            proto.upload_finished(upload_id, result.ok, result.have, result.sha256, reason)
+        stored = UploadStored(upload_id, result.ok, result.path, result.have, result.sha256, reason)
+        log.info("link workstation: %r", stored)
+        self._emit(stored)

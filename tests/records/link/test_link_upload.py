@@ -187,7 +187,9 @@ def test_storage_refuses_a_chunk_whose_hash_does_not_match(tmp_path):
     assert bad.rejected == "chunk-hash" and bad.have == 4
     stale = store.write("u1", 0, hashlib.sha256(b"abcd").hexdigest(), b"abcd")
     assert stale.have == 4 and not stale.rejected
-    done = store.write("u1", 4, hashlib.sha256(b"efgh").hexdigest(), b"efgh")
+    last = store.write("u1", 4, hashlib.sha256(b"efgh").hexdigest(), b"efgh")
+    assert last.complete and not last.finished
+    done = store.finish("u1")
     assert done.finished and done.ok and done.path.read_bytes() == data
 
 
@@ -200,7 +202,9 @@ def test_storage_takes_a_part_file_up_after_a_restart(tmp_path):
     again = UploadStore(tmp_path)
     found = again.lookup("u1")
     assert found is not None and found.have == 64 and not found.finished
-    result = again.write("u1", 64, hashlib.sha256(data[64:]).hexdigest(), data[64:])
+    assert again.finish("u1") is None  # bytes still missing
+    assert again.write("u1", 64, hashlib.sha256(data[64:]).hexdigest(), data[64:]).complete
+    result = again.finish("u1")
     assert result.ok and result.sha256 == hashlib.sha256(data).hexdigest()
     assert again.lookup("u1").finished
     assert again.lookup("unknown") is None
