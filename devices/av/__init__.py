@@ -22,7 +22,9 @@ from devices.av.integrity import Mismatch, MismatchKind, RecordingCheck, check_r
 from devices.av.media import Photo, PhotoFormat, PreviewFrame
 from devices.av.muxer import EncoderSettings
 from devices.av.recorder import Recorder, RecorderSettings, RecorderState, RecorderStats
-from devices.av.segment_list import SegmentList, list_path_for, parse_segment_list
+from devices.av.segment_list import (
+    SegmentList, list_path_for, listing_from_segments, parse_segment_list,
+)
 from devices.av.spec import SourceSpec, SpecKind
 
 __all__ = [
@@ -33,5 +35,5 @@ __all__ = [
     "SegmentList", "SegmentListError", "SourceEnded", "SourceInfo", "SourceLost",
     "SourceReturned", "SourceRole", "SourceSpec", "SourceUnavailable", "SpecKind", "StopReason",
     "StreamKind", "check_recording", "check_segments", "list_cameras", "list_microphones",
-    "list_path_for", "parse_segment_list",
+    "list_path_for", "listing_from_segments", "parse_segment_list",
 ]

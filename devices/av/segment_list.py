@@ -36,14 +36,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices.av.errors import SegmentListError
+from devices.av.events import Segment
 
 __all__ = ["EndRecord", "ListHeader", "SegmentEntry", "SegmentList", "SegmentListWriter",
-           "list_path_for", "parse_segment_list"]
+           "list_path_for", "listing_from_segments", "parse_segment_list"]
 
 MAGIC = "inkseal-segments"
 VERSION = "1"
@@ -221,3 +222,19 @@ def parse_segment_list(text: str, *, path: Path | None = None) -> SegmentList:
                        segments=tuple(segments), records=tuple(records), end=end,
                        chain_ok=chain_break is None, chain_break_line=chain_break,
                        partial_last_line=partial, head=chain or _genesis(header_lines))
+
+
+def listing_from_segments(segments: Iterable[Segment], *, size: int | None = None,
+                          sha256: str | None = None, simulated: Sequence[str] = ()) -> SegmentList:
+    """A list built from ``Segment`` values kept elsewhere (the capture log), to check a file
+    against what was logged rather than against the list that travels with it.
+
+    With ``size`` and ``sha256`` (from the recording's summary) the file must also end there.
+    """
+    entries = tuple(SegmentEntry(s.index, s.offset, s.length, s.media_start_ms, s.media_end_ms,
+                                 s.sha256, s.chain, 0) for s in segments)
+    end = None
+    if size is not None and sha256 is not None:
+        end = EndRecord(size, len(entries), sha256, 0.0, "", 0)
+    return SegmentList(header={}, simulated=tuple(simulated), segments=entries, records=(),
+                       end=end, chain_ok=True, chain_break_line=None)

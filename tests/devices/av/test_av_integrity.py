@@ -148,3 +148,17 @@ def test_the_walker_gives_up_on_what_is_not_matroska() -> None:
     walker = MatroskaWalker()
     assert walker.feed(b"\x00" * 64) == []
     assert walker.broken
+
+
+def test_a_file_checks_against_the_segments_the_capture_log_kept(recording, tmp_path: Path) -> None:
+    from devices.av.segment_list import listing_from_segments
+
+    path, segments = recording
+    data = path.read_bytes()
+    logged = listing_from_segments(segments, size=len(data),
+                                   sha256=__import__("hashlib").sha256(data).hexdigest())
+    assert check_segments(io.BytesIO(data), logged).ok
+    # The list beside the file was rewritten to match a forged file: the log still catches it.
+    forged = flips(data, [segments[1].offset + 5])
+    result = check_segments(io.BytesIO(forged), logged)
+    assert result.first_mismatch is not None and result.first_mismatch.segment == 1
