@@ -191,9 +191,6 @@ class LinkEndpoint:
             events = self._proto.tick()
         return self._dispatch(events)
 
-    async def ready_to_read(self) -> None:
-        """Hold reading back while earlier frames are still being handled (default: never)."""
-
     # --- events and status (link thread) ----------------------------------------------------
     def _dispatch(self, events: list[LinkEvent]) -> CloseConnection | None:
         close = None

@@ -65,8 +65,6 @@ class ConnectionPump(Protocol):
 
     def tick(self) -> CloseConnection | None: ...
 
-    async def ready_to_read(self) -> None: ...
-
 
 def parse_address(text: str, *, default_host: str = "127.0.0.1") -> tuple[str, int]:
     """'HOST:PORT', '[v6]:PORT' or ':PORT' as (host, port); ``LinkConfigError`` otherwise."""
@@ -235,7 +233,6 @@ async def pump_connection(ws: Connection, pump: ConnectionPump,
         async for data in ws:
             if request(pump.frame_received(data)):
                 return
-            await pump.ready_to_read()
 
     async def write() -> None:
         sent = 0

@@ -109,7 +109,7 @@ class WorkstationEndpoint(LinkEndpoint):
         log.info("link workstation: listening on %s:%d", *self.address)
 
     async def _end(self) -> None:
-        # Let chunks already verified reach the disk: a restart then resumes after them.
+        # Let storage work under way (a final flush, say) finish while the loop still runs.
         await asyncio.get_running_loop().run_in_executor(self._store_pool, lambda: None)
         await asyncio.sleep(0)
         if self._server is not None:
