@@ -15,7 +15,8 @@ from records.link import (Backoff, LinkEvent, LinkStatus, LinkTimings, PeerPolic
 from .certs import SiteCA
 from .proxy import TcpProxy
 
-FAST = LinkTimings(heartbeat_interval=0.1, stall_timeout=0.6)
+# Quick enough to keep the tests short, slack enough that a busy CI machine is not a 'stall'.
+FAST = LinkTimings(heartbeat_interval=0.15, stall_timeout=1.0)
 FAST_TRANSPORT = TransportTimings(open_timeout=1.0, close_timeout=0.5)
 FAST_BACKOFF = Backoff(initial=0.05, maximum=0.3)
 

@@ -82,8 +82,9 @@ def test_a_200_mb_upload_cut_in_the_middle_resumes_where_it_stopped(endpoints, p
     assert _file_sha256(stored.path) == digest
     assert proxy.cuts == 1
     resumes = [p.have for p in term_rec.of(UploadProgress) if p.action == "resume"]
-    assert resumes[0] == 0 and len(resumes) == 2
+    assert resumes[0] == 0 and len(resumes) >= 2
     assert size // 4 <= resumes[1] <= size // 2  # took up where the receiver stood
+    assert resumes == sorted(resumes)  # never back to an earlier point
     (finished,) = term_rec.of(UploadFinished)
     assert finished.ok and source.closed
     assert size <= finished.sent_bytes < size + (40 << 20)  # resent only what was in flight
