@@ -1,21 +1,30 @@
-"""The headless demo, stage one: one record of every template, rendered from the templates'
-example values into unsigned PDF revision 0 files.
+"""The headless demo: one complete record, from draft to a verified evidence package.
 
-Every file is what the workstation would push to a terminal before anyone has signed: the
-form, the footers, the empty signature fields and the seal field.  Nothing here is simulated;
-signing and sealing are later stages.
+Into a data directory under the output directory (working site PKI and local TSA created on
+the first run, a demo passphrase beside them) it drafts the interrogation transcript of the
+juvenile theft case, pushes it to the workstation's own pad and to a terminal (both stations
+in this process, each with its own capture log and key), has the prosecutor certify it, then
+the recorder and the appropriate adult sign at the workstation and the suspect at the
+terminal, with pen tracks replayed from a real STU log through the simulated STU pad, a
+fingerprint from the simulated R30x reader on a pseudo-terminal, photos and A/V recordings
+from the synthetic camera and microphone; it seals, writes the BagIt package and runs the
+verifier on it.  Every device is simulated and everything produced says so.
+
+``unsigned=True`` keeps stage one: one unsigned revision 0 of every template, nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from records.fields import FieldValidationError
 from records.render import RenderError, RenderRequest, render_record, signatory_lines
@@ -41,19 +50,35 @@ class DemoFile:
 
 @dataclass
 class DemoResult:
-    """What the headless demo did: ``ok`` only when every template rendered."""
+    """What the headless demo did: ``ok`` only when everything it set out to do succeeded
+    (stage one: every template rendered; full run: the package verified)."""
 
     out_dir: Path
     language: str
     files: list[DemoFile] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    unsigned: bool = True
+    record_id: str | None = None
+    package: Path | None = None
+    data_dir: Path | None = None
+    trust_root: Path | None = None
+    archive_key: Path | None = None
+    passphrase_file: Path | None = None
+    report: Any = None
+    """The verifier's :class:`crypto.verify_report.PackageReport` of the package."""
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.files)
+        if self.errors:
+            return False
+        if self.unsigned:
+            return bool(self.files)
+        return self.report is not None and self.report.ok and self.report.trusted
 
     def summary(self) -> str:
         """Human-readable account of what was written and where (both languages)."""
+        if not self.unsigned:
+            return self._full_summary()
         lines = [f"演示输出目录 Demo output: {self.out_dir.resolve()}",
                  f"第一阶段：未签名的记录（修订 0），语言 {self.language} / "
                  f"Stage one: unsigned records (revision 0), language {self.language}"]
@@ -65,6 +90,23 @@ class DemoResult:
         verdict = ("全部完成 all done" if self.ok
                    else f"{len(self.errors)} 项失败 {len(self.errors)} failed")
         lines.append(f"{len(self.files)} 个文件 files; {verdict}")
+        return "\n".join(lines)
+
+    def _full_summary(self) -> str:
+        lines = [f"演示输出目录 Demo output: {self.out_dir.resolve()}"]
+        if self.record_id:
+            lines.append(f"笔录 Record: {self.record_id}")
+        if self.package is not None:
+            lines.append(f"证据包 Evidence package: {self.package.resolve()}")
+        if self.report is not None:
+            lines.append(self.report.summary_line())
+        if self.package is not None and self.trust_root and self.archive_key:
+            lines.append(f"重新验证 Verify again: inkseal verify {self.package} --trust "
+                         f"{self.trust_root} --archive-key {self.archive_key} "
+                         f"--passphrase-file {self.passphrase_file}")
+        for error in self.errors:
+            lines.append(f"  失败 FAILED: {error}")
+        lines.append("演示成功 demo passed" if self.ok else "演示失败 demo FAILED")
         return "\n".join(lines)
 
 
@@ -85,21 +127,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def run_headless_demo(out_dir: Path, *, language: str = "zh",
-                      progress: Callable[[str], None] = print,
-                      templates_dir: Path | None = None) -> DemoResult:
-    """Render one record of every template into ``out_dir`` (created if needed)."""
-    out_dir = Path(out_dir)
-    result = DemoResult(out_dir=out_dir, language=language)
-    if language not in LANGUAGES:
-        result.errors.append(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-        return result
-    try:
-        templates = load_templates(templates_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except (TemplateError, OSError) as exc:
-        result.errors.append(str(exc))
-        return result
+def _render_all(result: DemoResult, templates: dict[str, Template], out_dir: Path,
+                progress: Callable[[str], None]) -> None:
+    language = result.language
     values_language = "en" if language == "en" else "zh"
     for template in templates.values():
         progress(f"渲染 rendering {template.id} ({template.title.get(language)})")
@@ -122,4 +152,42 @@ def run_headless_demo(out_dir: Path, *, language: str = "zh",
         result.files.append(DemoFile(template.id, path, rendered.sha256, rendered.pages,
                                      tuple(f.name for f in rendered.fields)
                                      + (rendered.seal.name,)))
+
+
+def demo_passphrase(data_dir: Path) -> Path:
+    """The demo site's passphrase file (created once, owner-only).  A real site never keeps
+    its passphrase beside its keys; the demo does, and says so in its name."""
+    path = data_dir / "DEMO-ONLY-site-passphrase.txt"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(24) + "\n")
+    return path
+
+
+def run_headless_demo(out_dir: Path, *, language: str = "zh",
+                      progress: Callable[[str], None] = print,
+                      templates_dir: Path | None = None, unsigned: bool = False,
+                      pen_speed: float | None = 8.0, av: bool = True) -> DemoResult:
+    """The full demo into ``out_dir`` (created if needed); ``unsigned`` renders stage one
+    only.  ``pen_speed`` is how much faster than recorded the pen is replayed (None: at
+    once); ``av=False`` leaves cameras and microphones out (tests)."""
+    out_dir = Path(out_dir)
+    result = DemoResult(out_dir=out_dir, language=language, unsigned=unsigned)
+    if language not in LANGUAGES:
+        result.errors.append(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+        return result
+    try:
+        templates = load_templates(templates_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except (TemplateError, OSError) as exc:
+        result.errors.append(str(exc))
+        return result
+    if unsigned:
+        _render_all(result, templates, out_dir, progress)
+        return result
+    from records.session_demo import run_record_demo  # devices, crypto: only for the full run
+
+    run_record_demo(result, templates, progress=progress, pen_speed=pen_speed, av=av)
     return result

@@ -1,4 +1,15 @@
-"""A complete record on this machine with simulated devices, with windows or headless."""
+"""A complete record on this machine with simulated devices, with windows or headless.
+
+  inkseal demo --headless [--out DIR] [--language zh|en|zh+en] [--unsigned]
+
+Headless: drafts the juvenile interrogation record into a fresh data directory under DIR
+(site PKI and local timestamp authority created on the first run), has it certified, signed
+by the recorder and the appropriate adult at the workstation's pad and by the suspect at the
+terminal (simulated STU pad replaying real pen data, simulated fingerprint reader on a
+pseudo-terminal, synthetic camera and microphone), sealed and packaged, then verifies the
+package.  Exit code 0 only when the package verifies.  ``--unsigned`` renders one unsigned
+record of every template instead (stage one).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +24,14 @@ HELP = "walk a complete record on this machine with simulated devices"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--headless", action="store_true", help="no windows: a scripted run")
     parser.add_argument("--out", type=Path, default=Path("demo-out"), metavar="DIR",
                         help="where the demo writes its output (default: ./demo-out)")
-    parser.add_argument("--language", choices=("zh", "en"), help="language of the rendered records")
+    parser.add_argument("--language", choices=("zh", "en", "zh+en"),
+                        help="language of the rendered records")
+    parser.add_argument("--unsigned", action="store_true",
+                        help="only render one unsigned record of every template (stage one)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -24,7 +39,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return not_available("demo", "the desktop application; use 'inkseal demo --headless'")
     from records.demo import run_headless_demo
 
-    result = run_headless_demo(args.out, language=args.language or settings.language,
-                               progress=lambda text: print(text, file=sys.stderr))
+    language = args.language or settings.language
+    result = run_headless_demo(args.out, language=language, unsigned=args.unsigned,
+                               progress=lambda text: print(text, file=sys.stderr, flush=True))
+    if result.report is not None:
+        from crypto.verify_report_text import render_text
+
+        print(render_text(result.report, "en" if language == "en" else "zh"))
     print(result.summary())
     return 0 if result.ok else 1

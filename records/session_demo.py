@@ -1,0 +1,199 @@
+"""The full headless demo's record: the site, the case, two stations in this process, the
+workflow from draft to seal, the package, and the verifier's report on it.
+
+Called by :func:`records.demo.run_headless_demo`; everything a failure leaves behind is named
+in the result's errors, and every thread, device, log and server it starts is stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crypto.capture_log import CaptureLog
+from crypto.errors import CryptoError
+from crypto.verify_package import verify_package
+from devices.av import EncoderSettings, RecorderSettings
+from devices.clock import SessionClock
+from devices.errors import DeviceError
+from devices.pen import PadMode, PadSpec
+from records.blobstore import BlobStore
+from records.errors import RecordError
+from records.evidence_bundle import ink_from_iso
+from records.executor import SerialExecutor
+from records.fonts import cjk_font_path
+from records.package import write_package
+from records.service import RecordService, ulid_factory
+from records.session import SigningStation, StationConfig
+from records.session_media import MediaSources
+from records.session_script import SignatoryScript, scripted_turn
+from records.session_signing import TurnSigner
+from records.session_stations import LocalStation
+from records.session_workflow import RecordWorkflow, TurnReport
+from records.site import WorkingSite
+from records.storage import open_database, sqlite_url
+from records.templates import Role, Template
+from resources import ROOT as RESOURCES
+
+if TYPE_CHECKING:
+    from records.demo import DemoResult
+
+__all__ = ["DEMO_TEMPLATE", "run_record_demo"]
+
+DEMO_TEMPLATE = "interrogation_transcript"
+STU_LOG = RESOURCES / "devices" / "stu-pen-log.csv"
+_DEMO_KDF = 100_000  # the demo's throwaway site: fewer key-derivation rounds than a real one
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _open_case(service: RecordService, values: dict, names: dict) -> str:
+    number = str(values["case_number"])
+    for case in service.list_cases().result():
+        if case.case_number == number:
+            return case.id
+    case = service.create_case(number, f"{values['suspect_name']}盗窃案",
+                               str(values["procuratorate"]), "盗窃").result()
+    service.add_person(case.id, names["prosecutor"], Role.PROSECUTOR).result()
+    service.add_person(case.id, names["recorder"], Role.RECORDER).result()
+    # The suspect was a minor at the time of the interrogation the record is about.
+    suspect = service.add_person(case.id, names["suspect"], Role.SUSPECT, minor=True).result()
+    service.add_person(case.id, names["appropriate_adult"], Role.APPROPRIATE_ADULT,
+                       acts_for=suspect.id).result()
+    return case.id
+
+
+# Which recorded take (and variation of it) the simulated pad plays for whom: long takes, so
+# the appropriate adult's restart (after 300 samples) leaves a whole signature to follow.
+_TAKES = {Role.RECORDER.value: 8, Role.APPROPRIATE_ADULT.value: 7, Role.SUSPECT.value: 9}
+
+
+def _station(name: str, media_dir: Path, pen_speed: float | None, av: bool) -> StationConfig:
+    media = MediaSources("synthetic", "synthetic", RecorderSettings(
+        size=(320, 240), fps=15, encoder=EncoderSettings(preset="ultrafast"))) if av else None
+    pad = PadSpec(pad="simulated", mode=PadMode.SIMULATED, simulated_log=STU_LOG,
+                  replay_speed=pen_speed)
+    return StationConfig(station=name, media_dir=media_dir, font_path=cjk_font_path(), pad=pad,
+                         pad_for=lambda request: replace(pad, variant=_TAKES.get(request.role, 0)),
+                         fingerprint="simulated:r30x", fingerprint_settle_s=0.5, media=media)
+
+
+@contextlib.contextmanager
+def _closing_all() -> Iterator[contextlib.ExitStack]:
+    with contextlib.ExitStack() as stack:
+        yield stack
+
+
+def run_record_demo(result: DemoResult, templates: dict[str, Template], *,
+                    progress: Callable[[str], None], pen_speed: float | None,
+                    av: bool) -> None:
+    """Fill ``result`` with the full demo's record, package and verification."""
+    try:
+        with _closing_all() as stack:
+            _run(result, templates[DEMO_TEMPLATE], stack, progress, pen_speed, av)
+    except (RecordError, CryptoError, DeviceError, OSError) as exc:
+        reason = getattr(exc, "reason", type(exc).__name__)
+        result.errors.append(f"{exc} [{reason}]")
+
+
+def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
+         progress: Callable[[str], None], pen_speed: float | None, av: bool) -> None:
+    from records.demo import demo_passphrase
+
+    data = result.out_dir / "data"
+    passphrase_file = demo_passphrase(data)
+    passphrase = passphrase_file.read_text(encoding="ascii").strip().encode("ascii")
+    values = template.example_values("en" if result.language == "en" else "zh")
+    names = {"prosecutor": values["prosecutor_name"], "recorder": values["recorder_name"],
+             "suspect": values["suspect_name"],
+             "appropriate_adult": values["appropriate_adult_name"]}
+    fresh = not (data / "pki" / "site.json").exists()
+    progress("站点证书 site PKI: " + ("创建 creating" if fresh else "打开 opening")
+             + f" {data / 'pki'}")
+    site = WorkingSite.open(data / "pki", passphrase, create=str(values["procuratorate"]),
+                            officer_names=(names["prosecutor"],), kdf_iterations=_DEMO_KDF)
+    result.data_dir, result.passphrase_file = data, passphrase_file
+    result.trust_root, result.archive_key = site.root_file(), site.archive_key_file()
+    timestamps = stack.enter_context(site.timestamps())
+    progress("时间戳 timestamps: " + ("本地时间戳服务 local TSA" if timestamps.local
+                                      else timestamps.source.description))
+    database = open_database(sqlite_url(data / "inkseal.sqlite3"))
+    stack.callback(database.dispose)
+    executor = stack.enter_context(SerialExecutor("inkseal-demo-writer"))
+    blobs = BlobStore(data / "blobs")
+    service = RecordService(database.sessions, blobs, {template.id: template},
+                            executor=executor, clock=_now, new_id=ulid_factory(_now))
+    case_id = _open_case(service, values, names)
+    record = service.draft_record(case_id, template.id, values,
+                                  language=result.language).result()
+    result.record_id = record.id
+    progress(f"起草 drafted {record.id}: {record.head.pages} 页 pages, "
+             f"{len(record.head.signatories)} 位签名人 signatories")
+
+    clock = SessionClock()
+    capture = data / "capture" / record.id
+    capture.mkdir(parents=True, exist_ok=True)
+    ws_name, term_name = site.names.workstation, site.names.terminal
+    ws_log = CaptureLog.open(capture / f"{ws_name}.jsonl", site.log_key(ws_name), ws_name,
+                             clock=clock)
+    stack.callback(ws_log.close)
+    term_log = CaptureLog.open(capture / f"{term_name}.jsonl", site.log_key(term_name),
+                               term_name, clock=clock)
+    stack.callback(term_log.close)
+    media_dir = data / "media"
+
+    def signer(station: str) -> TurnSigner:
+        return TurnSigner(site.station_signing_key(station), site.archive_certificate(),
+                          timestamps.source, cjk_font_path(), clock)
+
+    ws_station = SigningStation(_station(ws_name, media_dir, pen_speed, av),
+                                log_to=ws_log, signer=signer(ws_name), clock=clock)
+    stack.callback(ws_station.close)
+    term_station = SigningStation(_station(term_name, media_dir, pen_speed, av),
+                                  log_to=term_log, signer=signer(term_name), clock=clock)
+    stack.callback(term_station.close)
+    # The appropriate adult starts over once (a retry, logged); the others sign straight.
+    retry = scripted_turn(SignatoryScript(clear_after_samples=300))
+    straight = scripted_turn(SignatoryScript())
+
+    def workstation_turn(station: SigningStation, request) -> object:
+        driver = retry if request.role == Role.APPROPRIATE_ADULT.value else straight
+        progress(f"签名 signing: {request.label_zh} {request.signatory_name} @ {ws_name}")
+        return driver(station, request)
+
+    def terminal_turn(station: SigningStation, request) -> object:
+        progress(f"签名 signing: {request.label_zh} {request.signatory_name} @ {term_name}")
+        return straight(station, request)
+
+    stations = {"workstation": LocalStation(ws_station, workstation_turn, log=ws_log,
+                                            own_log=False),
+                "terminal": LocalStation(term_station, terminal_turn, log=term_log,
+                                         own_log=True)}
+
+    def turn_done(report: TurnReport) -> None:
+        progress(f"  {report.field_name}: {report.outcome.kind.value}"
+                 + (f" [模拟 SIMULATED: {', '.join(report.outcome.simulated)}]"
+                    if report.outcome.simulated else ""))
+
+    workflow = RecordWorkflow(service, blobs, site, timestamps.source, ws_log,
+                              font_path=cjk_font_path(), stations=stations, wall_clock=_now,
+                              location=str(values["location"])[:60], on_turn=turn_done)
+    workflow.open(record.id)
+    progress(f"认证 certifying: {names['prosecutor']}")
+    workflow.certify(record.id)
+    workflow.run_turns(record.id)
+    progress("封存 sealing")
+    sealed = workflow.seal(record.id)
+    package = result.out_dir / f"record-{record.id}.zip"
+    written = write_package(package, sealed, service=service, blobs=blobs, site=site)
+    result.package = written.path
+    progress(f"证据包 package: {written.path}")
+    progress("验证 verifying")
+    result.report = verify_package(written.path, trust=[site.root],
+                                   archive_key=site.archive_key(), pen_decoder=ink_from_iso)
