@@ -6,10 +6,7 @@ whole file's SHA-256 is computed as the bytes arrive and compared at the end, wh
 file is flushed and renamed to ``<id>.bin`` (or ``<id>.rejected`` when the hash differs).
 After a restart the prefix already on disk is hashed again, once, to carry on.
 
-The workstation endpoint writes chunks on its link thread (hashing and a write to the page
-cache cost less there than a hand-off to another thread) and opens, looks up and finishes
-uploads on a worker (re-hashing a part file or flushing a gigabyte takes a while); for any one
-upload these never overlap. Not safe for other concurrent use.
+Not thread-safe: the workstation endpoint calls it from one ordered worker thread.
 """
 
 from __future__ import annotations
