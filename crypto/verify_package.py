@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def _trust_check(trusted: bool) -> Check:
                  "nothing here is trusted (give the site root with --trust)")
 
 
-def _ink_checks(pdf: bytes, result: PdfVerification, decoder: PenDecoder | None,
+def _ink_checks(reader: Any, result: PdfVerification, decoder: PenDecoder | None,
                 archive_key: bool) -> list[Check]:
     if not archive_key:
         return [Check("ink", "", Verdict.SKIP, "archive_key_not_given",
@@ -75,7 +76,6 @@ def _ink_checks(pdf: bytes, result: PdfVerification, decoder: PenDecoder | None,
     if decoder is None:
         return [Check("ink", "", Verdict.SKIP, "no_pen_decoder",
                       "pen tracks not compared with the signatures (no pen-track decoder)")]
-    reader = open_reader(pdf)
     boxes = {f.name: f.size for f in signature_fields(reader)}
     sigs = {s.field_name: s for s in reader.embedded_signatures}
     checks = []
@@ -112,6 +112,27 @@ def _ink_checks(pdf: bytes, result: PdfVerification, decoder: PenDecoder | None,
     return checks
 
 
+def _certificate_checks(reader: Any, at: datetime | None) -> list[Check]:
+    """Each signer's (and timestamp authority's) certificate at the verification time: an
+    expired or not yet valid one is named as such, whatever else the validator says."""
+    moment = at or datetime.now(UTC)
+    checks = []
+    for sig in reader.embedded_signatures:
+        cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
+        subject = cert.subject.rfc4514_string()
+        if moment > cert.not_valid_after_utc:
+            checks.append(_fail("certificate", sig.field_name, "cert_expired",
+                                f"{sig.field_name}: {subject} expired on "
+                                f"{cert.not_valid_after_utc:%Y-%m-%d}",
+                                not_after=cert.not_valid_after_utc))
+        elif moment < cert.not_valid_before_utc:
+            checks.append(_fail("certificate", sig.field_name, "cert_not_yet_valid",
+                                f"{sig.field_name}: {subject} is valid only from "
+                                f"{cert.not_valid_before_utc:%Y-%m-%d}",
+                                not_before=cert.not_valid_before_utc))
+    return checks
+
+
 def _devices_check(simulated: Mapping[str, list[str]]) -> Check:
     if not simulated:
         return Check("devices", "", Verdict.PASS, "hardware",
@@ -129,8 +150,10 @@ def _material(roots: Sequence[x509.Certificate],
 
 def verify_package(path: Path | str, *, trust: Sequence[x509.Certificate] = (),
                    archive_key: rsa.RSAPrivateKey | None = None,
-                   pen_decoder: PenDecoder | None = None) -> PackageReport:
-    """Verify an evidence package (zip or directory); never raises for a bad package."""
+                   pen_decoder: PenDecoder | None = None,
+                   at: datetime | None = None) -> PackageReport:
+    """Verify an evidence package (zip or directory) as of ``at`` (now); never raises for a
+    bad package."""
     path = Path(path)
     try:
         files = PackageFiles(path)
@@ -138,12 +161,12 @@ def verify_package(path: Path | str, *, trust: Sequence[x509.Certificate] = (),
         return PackageReport(str(path), "package", (_fail("package", str(path), exc.reason,
                                                           str(exc)),), bool(trust))
     with files:
-        return _verify_package(files, list(trust), archive_key, pen_decoder)
+        return _verify_package(files, list(trust), archive_key, pen_decoder, at)
 
 
 def _verify_package(files: PackageFiles, trust: list[x509.Certificate],
-                    archive_key: rsa.RSAPrivateKey | None,
-                    decoder: PenDecoder | None) -> PackageReport:
+                    archive_key: rsa.RSAPrivateKey | None, decoder: PenDecoder | None,
+                    at: datetime | None) -> PackageReport:
     checks: list[Check] = []
     try:
         manifest = json.loads(files.read(MANIFEST_NAME))
@@ -177,19 +200,23 @@ def _verify_package(files: PackageFiles, trust: list[x509.Certificate],
         tuple(s["field"] for s in signatories if s.get("state") == "signed"),
         fields.get("seal", "Sig_Seal"), bytes.fromhex(str(record.get("sha256", ""))) or None)
     result = verify_record_pdf(pdf, expected=expected, trust=_material(roots, intermediates),
-                               archive_key=archive_key, evidence_files=evidence_files)
+                               archive_key=archive_key, evidence_files=evidence_files,
+                               validation_time=at)
     checks += result.checks
+    reader = _reader(pdf)
+    checks += _certificate_checks(reader, at) if reader is not None else []
     logs = check_logs(files, manifest, result.checkpoints, roots, intermediates,
                       str(record.get("id", "")))
     checks += logs.checks
     simulated: dict[str, list[str]] = {}
     if logs.entries:
-        checks += check_bindings(logs.entries, manifest, pdf, result.record_sha256,
+        checks += check_bindings(logs.entries, manifest, pdf, reader, result.record_sha256,
                                  result.evidence)
         checks += check_recordings(files, logs.entries, manifest.get("media", []))
         simulated = simulated_devices(logs.entries)
         checks.append(_devices_check(simulated))
-    checks += _ink_checks(pdf, result, decoder, archive_key is not None) if result.ok else []
+    if result.ok and reader is not None:
+        checks += _ink_checks(reader, result, decoder, archive_key is not None)
     checks += files.finish()
     info = {k: record.get(k) for k in ("id", "case_number", "template", "sha256")}
     return PackageReport(str(files.path), "package", tuple(checks), bool(trust), info,
@@ -213,9 +240,19 @@ def _fields_match(pdf: bytes, fields: Mapping[str, Any]) -> Check:
                  f"the package names the record's {len(names)} signature fields")
 
 
+def _reader(pdf: bytes) -> Any:
+    try:
+        reader = open_reader(pdf)
+        reader.embedded_signatures  # noqa: B018 - parse them now, not inside a check
+        return reader
+    except (DocumentError, PdfError, ValueError, KeyError, TypeError):
+        return None
+
+
 def verify_record_file(path: Path | str, *, trust: Sequence[x509.Certificate] = (),
                        archive_key: rsa.RSAPrivateKey | None = None,
-                       pen_decoder: PenDecoder | None = None) -> PackageReport:
+                       pen_decoder: PenDecoder | None = None,
+                       at: datetime | None = None) -> PackageReport:
     """Verify a sealed PDF on its own: its signatures, fields, seal and embedded evidence
     (the capture logs and recordings need the package)."""
     path = Path(path)
@@ -237,8 +274,10 @@ def verify_record_file(path: Path | str, *, trust: Sequence[x509.Certificate] = 
     signed = {s.field_name for s in reader.embedded_signatures}
     others = tuple(n for _, n in hand[1:] if n in signed)
     result = verify_record_pdf(pdf, expected=RecordExpectations(hand[0][1], others),
-                               trust=_material(roots, ()), archive_key=archive_key)
+                               trust=_material(roots, ()), archive_key=archive_key,
+                               validation_time=at)
     checks += result.checks
+    checks += _certificate_checks(reader, at)
     unsigned = [n for _, n in hand[1:] if n not in signed]
     if unsigned:
         checks.append(Check("fields", "", Verdict.WARN, "field_unsigned",
@@ -246,7 +285,7 @@ def verify_record_file(path: Path | str, *, trust: Sequence[x509.Certificate] = 
                             "from the package's capture logs"))
     checks.append(Check("capture_log", "", Verdict.SKIP, "pdf_only",
                         "capture logs and recordings are in the package, not the PDF"))
-    checks += _ink_checks(pdf, result, pen_decoder, archive_key is not None) if result.ok \
+    checks += _ink_checks(reader, result, pen_decoder, archive_key is not None) if result.ok \
         else []
     return PackageReport(str(path), "pdf", tuple(checks), bool(trust),
                          {"sha256": identity.hex()}, {}, archive_key is not None)

@@ -19,7 +19,6 @@ from pyhanko.pdf_utils.misc import PdfError
 
 from crypto.capture_log_entry import LogEntry
 from crypto.pades_attributes import EvidenceAttribute
-from crypto.pades_document import open_reader
 from crypto.pades_report import Check, Verdict
 
 __all__ = ["check_bindings", "revision_ends", "simulated_devices"]
@@ -33,12 +32,14 @@ def _fail(subject: str, reason: str, message: str, **details: Any) -> Check:
     return Check("log_binding", subject, Verdict.FAIL, reason, message, details)
 
 
-def revision_ends(pdf: bytes) -> dict[str, int]:
+def revision_ends(reader: Any) -> dict[str, int]:
     """For each signature field, where the revision its signature made ends (the signed
     bytes plus the signature's own gap)."""
     ends: dict[str, int] = {}
+    if reader is None:
+        return ends
     try:
-        for sig in open_reader(pdf).embedded_signatures:
+        for sig in reader.embedded_signatures:
             start, length, gap_end, tail = (int(v) for v in sig.byte_range)
             ends[sig.field_name] = gap_end + tail
     except (PdfError, ValueError, TypeError, KeyError):
@@ -112,7 +113,7 @@ def _check_turn(field: str, turn: Sequence[LogEntry], attribute: EvidenceAttribu
 
 
 def check_bindings(entries: Sequence[LogEntry], manifest: Mapping[str, Any], pdf: bytes,
-                   identity: bytes | None,
+                   reader: Any, identity: bytes | None,
                    evidence: Mapping[str, EvidenceAttribute]) -> list[Check]:
     """Every cross-check of logs against the PDF; one pass check per signatory when sound."""
     checks: list[Check] = []
@@ -122,7 +123,7 @@ def check_bindings(entries: Sequence[LogEntry], manifest: Mapping[str, Any], pdf
         checks.append(_fail("record", "log_record_mismatch",
                             "the capture logs are about another record than this PDF",
                             logged=sorted(str(x) for x in logged)))
-    ends = revision_ends(pdf)
+    ends = revision_ends(reader)
     pages = int(manifest.get("record", {}).get("pages", 0))
     for signatory in manifest.get("fields", {}).get("signatories", []):
         field = signatory["field"]

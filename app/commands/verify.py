@@ -2,7 +2,7 @@
 
   inkseal verify PACKAGE_OR_PDF [--trust ROOT.pem ...]
                  [--archive-key KEY.pem (--passphrase-file F | --passphrase-env VAR)]
-                 [--json [OUT] | --html OUT] [--language zh|en]
+                 [--json [OUT] | --html OUT] [--at DATETIME] [--language zh|en]
 
 One report, a verdict and a reason per check: every PAdES signature, the fields and the seal,
 the timestamps, the capture logs against the seal, every file and media segment, every
@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--json", nargs="?", const="-", metavar="OUT",
                      help="the report as JSON, to OUT or standard output")
     out.add_argument("--html", type=Path, metavar="OUT", help="a printable HTML report to OUT")
+    parser.add_argument("--at", metavar="DATETIME",
+                        help="verify as of this time (ISO 8601, e.g. 2031-01-01T00:00:00+08:00; "
+                             "default: now)")
     parser.add_argument("--language", choices=("zh", "en"),
                         help="language of the text and HTML report (default: the setting)")
 
@@ -116,6 +119,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     roots = _trust_roots(args.trust, language)
     if roots is None:
         return EXIT_ERROR
+    at = None
+    if args.at:
+        from datetime import UTC, datetime
+
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            _say(language, f"时间格式错误：{args.at}", f"--at {args.at!r} is not an ISO 8601 time")
+            return EXIT_ERROR
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
     ok, key = _archive_key(args, language)
     if not ok:
         return EXIT_ERROR
@@ -123,7 +136,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from crypto.verify_report import Outcome
     from records.evidence_bundle import ink_from_iso
 
-    report = verify_path(args.path, trust=roots, archive_key=key, pen_decoder=ink_from_iso)
+    report = verify_path(args.path, trust=roots, archive_key=key, pen_decoder=ink_from_iso,
+                         at=at)
     if args.json is not None:
         text = json.dumps(report.to_json(), ensure_ascii=False, indent=1, default=str) + "\n"
         if args.json == "-":
