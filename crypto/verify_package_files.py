@@ -152,6 +152,9 @@ class PackageFiles:
                     results[index], part = part.hexdigest(), hashlib.sha256()
                     index += 1
                 position = chunk_end
+        while index < len(ranges) and sum(ranges[index]) <= position:
+            results[index], part = part.hexdigest(), hashlib.sha256()  # empty, at the end
+            index += 1
         self._digests[rel] = whole.hexdigest()
         return RangeDigests(position, whole.hexdigest(), tuple(results))
 
