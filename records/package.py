@@ -70,13 +70,10 @@ def _pem(cert: Any) -> bytes:
 
 
 def _simulated(sealed: SealedRecord) -> dict[str, list[str]]:
-    found: dict[str, set[str]] = {}
-    for closing in sealed.closings:
-        found.setdefault(closing.station, set()).update(closing.simulated)
-    if sealed.view is not None:
-        for turn_station in {s.station for s in sealed.view.head.signatories}:
-            found.setdefault(turn_station, set())
-    return {k: sorted(v) for k, v in sorted(found.items()) if v}
+    """Per station, the devices it used that were simulated (as the stations reported)."""
+    return {c.station: sorted(c.simulated) for c in sorted(sealed.closings,
+                                                           key=lambda c: c.station)
+            if c.simulated}
 
 
 def package_manifest(sealed: SealedRecord, view: RecordView, case: CaseView,
@@ -115,7 +112,7 @@ def package_manifest(sealed: SealedRecord, view: RecordView, case: CaseView,
                  "token": "logs/sealed.tsr", "combined_signer": sealed.signer},
         "media": media,
         "trust": {"roots": ["certs/root-ca.pem"],
-                  "intermediates": [f"certs/intermediate-ca.pem"] if len(site.ca_chain) > 1
+                  "intermediates": ["certs/intermediate-ca.pem"] if len(site.ca_chain) > 1
                   else []},
         "simulated": _simulated(sealed),
     }

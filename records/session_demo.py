@@ -8,7 +8,7 @@ in the result's errors, and every thread, device, log and server it starts is st
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,18 +84,12 @@ def _station(name: str, media_dir: Path, pen_speed: float | None, av: bool) -> S
                          fingerprint="simulated:r30x", fingerprint_settle_s=0.5, media=media)
 
 
-@contextlib.contextmanager
-def _closing_all() -> Iterator[contextlib.ExitStack]:
-    with contextlib.ExitStack() as stack:
-        yield stack
-
-
 def run_record_demo(result: DemoResult, templates: dict[str, Template], *,
                     progress: Callable[[str], None], pen_speed: float | None,
                     av: bool) -> None:
     """Fill ``result`` with the full demo's record, package and verification."""
     try:
-        with _closing_all() as stack:
+        with contextlib.ExitStack() as stack:
             _run(result, templates[DEMO_TEMPLATE], stack, progress, pen_speed, av)
     except (RecordError, CryptoError, DeviceError, OSError) as exc:
         reason = getattr(exc, "reason", type(exc).__name__)

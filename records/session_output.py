@@ -1,6 +1,11 @@
 """Where a station's output goes: its capture log (entries queued from any thread) and its
 subscribers (events, on the producing thread).
 
+Every entry is announced twice: ``logged`` when it is queued (its sequence number fixed), and
+``log_line`` with the signed line's exact bytes once it is on disk, in log order, on the log's
+writer thread.  The link mirrors the terminal's log to the workstation from ``log_line``
+(``log.entry`` messages); the workstation's copy must be byte for byte the terminal's file.
+
 A log entry that cannot be written is a *fault*: the subscribers hear of it at once and the
 station refuses to sign until the turn is over, because a signature whose capture was not
 logged cannot be shown to be what it claims.
@@ -13,7 +18,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from crypto.capture_log import CaptureLog
+from crypto.capture_log import CaptureLog, PendingEntry
 from crypto.capture_log_entry import BlobRef
 from crypto.errors import CaptureLogError
 from records.session_devices import log_safe
@@ -66,6 +71,18 @@ class StationOutput:
                 self._first = pending.seq
             self._last = max(self._last, pending.seq)
         self.publish(StationEventKind.LOGGED, seq=pending.seq, kind=kind)
+        pending.add_done_callback(self._durable)
+
+    def _durable(self, pending: PendingEntry) -> None:
+        """On the log's writer thread: the signed line is on disk (or its batch failed)."""
+        try:
+            entry = pending.result(0)
+        except CaptureLogError as exc:
+            self.fault = f"{exc.reason}: {exc}"
+            self.publish(StationEventKind.FAULT, reason=exc.reason, message=str(exc))
+            return
+        self.publish(StationEventKind.LOG_LINE, seq=entry.seq, kind=entry.kind,
+                     line=entry.line)
 
     def start_turn(self) -> None:
         """Count sequence numbers and faults afresh for a new turn."""

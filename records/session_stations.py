@@ -12,17 +12,18 @@ entries and the recording's upload.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from crypto.capture_log import CaptureLog, LogHead
 from devices.av import RecordingSummary
 from records.session import SigningStation
 from records.session_types import SignatureOutcome, TurnRequest
 
-__all__ = ["LocalStation", "StationClosing", "StationHandle", "TurnDriver", "log_origin"]
+__all__ = ["LocalStation", "StationClosing", "StationHandle", "TurnDriver", "log_origin",
+           "serve_turn"]
 
 TurnDriver = Callable[[SigningStation, TurnRequest], SignatureOutcome]
 """Takes a station through one turn: a person at the Qt window, or the headless script."""
@@ -101,3 +102,11 @@ class LocalStation:
             head = self._log.head
         return StationClosing(self.name, self._log.path, note, head, artifacts.recording,
                               artifacts.simulated)
+
+
+def serve_turn(station: SigningStation, driver: TurnDriver, request_json: Mapping[str, Any],
+               pdf: bytes) -> bytes:
+    """The terminal's side of one turn across the link: the request as ``turn.begin`` carried
+    it (the PDF must hash as announced), the turn, and the outcome as the bytes
+    ``signature.result`` carries back (:meth:`SignatureOutcome.from_bytes` reads them)."""
+    return driver(station, TurnRequest.from_json(request_json, pdf)).to_bytes()

@@ -201,7 +201,8 @@ class StationEventKind(StrEnum):
     FINGERPRINT = "fingerprint"        # data: score, verdict
     PHOTO = "photo"                    # data: width, height
     SEGMENT = "segment"                # data: index, length
-    LOGGED = "logged"                  # data: seq, kind (every capture-log entry)
+    LOGGED = "logged"                  # data: seq, kind (every capture-log entry, when queued)
+    LOG_LINE = "log_line"              # data: seq, kind, line (its signed bytes, once on disk)
     FAULT = "fault"                    # data: reason, message (a device or log failure)
     TURN_ENDED = "turn_ended"          # data: outcome
 

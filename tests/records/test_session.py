@@ -5,6 +5,7 @@ writes into the capture log, what it publishes, and what it refuses."""
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -361,3 +362,50 @@ def test_damaged_outcomes_are_refused() -> None:
         with pytest.raises(StationError) as bad:
             SignatureOutcome.from_bytes(damaged)
         assert bad.value.reason == "bad_outcome"
+
+
+def test_log_lines_are_published_byte_for_byte_in_order_for_the_link(rig: Rig) -> None:
+    lines: list[tuple[int, bytes]] = []
+    rig.station.subscribe(lambda e: lines.append((e.data["seq"], e.data["line"]))
+                          if e.kind is StationEventKind.LOG_LINE else None)
+    turn = request()
+    rig.station.show_record("REC-1", "ab" * 32, turn.pages)
+    rig.station.begin_turn(turn)
+    read_all_pages(rig.station, turn.pages)
+    rig.log.flush()
+    on_disk = rig.log.path.read_bytes().splitlines()
+    assert [seq for seq, _ in lines] == list(range(1, len(on_disk)))  # after the genesis line
+    assert [line for _, line in lines] == on_disk[1:]
+
+
+def test_the_terminal_serves_a_turn_from_what_the_link_carries(rig: Rig) -> None:
+    from records.session_script import SignatoryScript, scripted_turn
+    from records.session_stations import serve_turn
+
+    turn = request()
+    rig.station.show_record("REC-1", "ab" * 32, turn.pages)
+    payload = serve_turn(rig.station, scripted_turn(SignatoryScript(
+        page_dwell_s=0, refuse="不签")), json.loads(json.dumps(turn.to_json())), turn.pdf)
+    outcome = SignatureOutcome.from_bytes(payload)
+    assert outcome.kind is OutcomeKind.REFUSED and outcome.refusal_reason == "不签"
+    with pytest.raises(StationError) as tampered:
+        serve_turn(rig.station, scripted_turn(), turn.to_json(), turn.pdf[:-1])
+    assert tampered.value.reason == "pdf_mismatch"
+
+
+def test_station_configuration_follows_the_device_settings(tmp_path: Path) -> None:
+    from records.session_config import station_config
+
+    simulated = station_config("terminal-1", media_dir=tmp_path, font_path=cjk_font_path(),
+                               mode="simulated", simulated_pad_log=STU_LOG, video_size=(640, 360),
+                               video_fps=15)
+    assert simulated.pad.pad == "simulated" and simulated.pad.mode is PadMode.SIMULATED
+    assert simulated.fingerprint == "simulated:r30x"
+    assert simulated.media.camera == simulated.media.microphone == "synthetic"
+    assert simulated.media.settings.size == (640, 360) and simulated.media.settings.fps == 15
+    real = station_config("terminal-1", media_dir=tmp_path, font_path=cjk_font_path(),
+                          mode="hardware", pad="/dev/hidraw3", fingerprint="/dev/ttyUSB0",
+                          camera="0", microphone="USB Audio")
+    assert real.pad.pad == "/dev/hidraw3" and real.pad.mode is PadMode.HARDWARE
+    assert real.fingerprint == "/dev/ttyUSB0" and real.media.camera == "0"
+    assert real.media.settings.allow_simulated is False
