@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from app.ui.style import set_role
 
 __all__ = ["PdfPreview", "render_page"]
 
-THUMBNAIL_WIDTH = 96
+THUMBNAIL_WIDTH = 72
 
 
 def render_page(document: QPdfDocument, page: int, width: int) -> QImage:
@@ -66,17 +65,17 @@ class PdfPreview(Retranslating, QWidget):
         self.thumbnails.setWrapping(False)
         self.thumbnails.setMovement(QListView.Movement.Static)
         self.thumbnails.setIconSize(QSize(THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * 1.42)))
-        self.thumbnails.setFixedWidth(THUMBNAIL_WIDTH + 36)
+        self.thumbnails.setFixedWidth(THUMBNAIL_WIDTH + 30)
         self.thumbnails.currentRowChanged.connect(self._jump)
         self.view = QPdfView(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        pages = QSplitter(self)
-        pages.addWidget(self.thumbnails)
-        pages.addWidget(self.view)
-        pages.setStretchFactor(1, 1)
-        pages.setChildrenCollapsible(False)
+        pages = QWidget(self)
+        row = QHBoxLayout(pages)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.thumbnails, 0)
+        row.addWidget(self.view, 1)
 
         self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

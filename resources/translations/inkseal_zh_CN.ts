@@ -115,6 +115,10 @@
         <translation>将笔录保存为草稿（Ctrl+S）</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Press Preview to see the record as it will be printed.</source>
         <translation>按“预览”查看文书打印后的样子。</translation>
     </message>
@@ -217,14 +221,14 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
-    <name>LiveDock</name>
-    <message>
-        <source>Live signing</source>
-        <translation>实时签名</translation>
-    </message>
+    <name>LivePlace</name>
     <message>
         <source>The live view of a signing (ink, camera, signing order) appears here once a terminal is linked to this workstation.</source>
         <translation>终端与本工作站连接后，这里将实时显示签名过程（笔迹、摄像画面、签名顺序）。</translation>
+    </message>
+    <message>
+        <source>Live signing</source>
+        <translation>实时签名</translation>
     </message>
 </context>
 <context>
@@ -480,12 +484,16 @@ The details are in {1}.</source>
         <translation>签名地点</translation>
     </message>
     <message>
-        <source>Automatic (by role and name)</source>
-        <translation>自动（按身份和姓名）</translation>
+        <source>{0} (optional)</source>
+        <translation>{0}（可选）</translation>
     </message>
     <message>
-        <source>Optional</source>
-        <translation>可选</translation>
+        <source>{0} signs</source>
+        <translation>{0}签名</translation>
+    </message>
+    <message>
+        <source>Automatic (by role and name)</source>
+        <translation>自动（按身份和姓名）</translation>
     </message>
     <message>
         <source>Always signs this record</source>
@@ -615,6 +623,10 @@ The details are in {1}.</source>
     <message>
         <source>Main actions</source>
         <translation>主要操作</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文书</translation>
     </message>
     <message>
         <source>Station: {0}</source>

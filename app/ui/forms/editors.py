@@ -190,7 +190,8 @@ class DateEditor(FieldEditor):
 
     def open_calendar(self) -> None:
         """Show a calendar under the input; picking a day fills the date part."""
-        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.setGridVisible(True)
         current = QDate.fromString(self.line.text()[:10], "yyyy-MM-dd")

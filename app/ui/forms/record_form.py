@@ -44,7 +44,11 @@ class RecordForm(Retranslating, QWidget):
             label = QLabel(self)
             label.setWordWrap(True)
             label.setBuddy(editor.input)
-            layout.addRow(label, cell)
+            if spec.type == "qa_list":  # the transcript takes the whole width, under its label
+                layout.addRow(label)
+                layout.addRow(cell)
+            else:
+                layout.addRow(label, cell)
             editor.edited.connect(self.edited)
             self.editors[spec.name] = editor
             self.labels[spec.name] = label

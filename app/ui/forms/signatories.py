@@ -70,6 +70,9 @@ class SignatoryPanel(Retranslating, QWidget):
             line = 1 + 2 * len(self.rows)
             row = _Row(spec, QLabel(self), QLabel(self), QCheckBox(self), QComboBox(self),
                        QComboBox(self), QLabel(self))
+            row.person.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            row.person.setMinimumContentsLength(14)
             row.person.addItem("", None)
             for person in self.persons:
                 row.person.addItem("", person.id)
@@ -104,14 +107,15 @@ class SignatoryPanel(Retranslating, QWidget):
                  for p in self.persons}
         for number, row in enumerate(self.rows, start=1):
             row.order.setText(str(number))
-            row.role.setText(row.spec.label.get(language))
+            label = row.spec.label.get(language)
+            row.role.setText(self.tr("{0} (optional)").format(label) if row.spec.optional
+                             else label)
+            row.signs.setAccessibleName(self.tr("{0} signs").format(label))
             row.person.setItemText(0, self.tr("Automatic (by role and name)"))
             for index, person in enumerate(self.persons, start=1):
                 row.person.setItemText(index, f"{person.name} ({roles[person.id]})")
             for index in range(row.station.count()):
                 row.station.setItemText(index, station_name(row.station.itemData(index)))
-            row.signs.setText(self.tr("Signs") if not row.spec.optional
-                              else self.tr("Optional"))
         self._refresh_tooltips()
         self._render_problems()
 

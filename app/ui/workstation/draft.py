@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -106,26 +106,31 @@ class DraftDialog(Retranslating, QDialog):
         splitter.addWidget(self.preview_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 540])
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         set_role(self.status, "hint")
-        self.buttons = QDialogButtonBox(self)
+        # In the order of the work: look at it, then keep it (or leave).
         self.preview_button = QPushButton(self)
-        self.preview_button.setShortcut(QKeySequence("Ctrl+P"))
         self.save_button = QPushButton(self)
-        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.save_button.setDefault(True)
-        self.buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Shortcuts of their own: a button's text mnemonic (Alt+P, Alt+S) replaces its shortcut.
+        QShortcut(QKeySequence("Ctrl+P"), self, self.preview)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+        self.cancel_button = QPushButton(self)
+        for button in (self.preview_button, self.save_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in a field never saves by surprise
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        layout.addLayout(buttons)
 
         self.form.set_values(prefill(template, case))
         self.form.set_person_suggestions(p.name for p in case.persons)
@@ -151,6 +156,7 @@ class DraftDialog(Retranslating, QDialog):
         self.preview_button.setToolTip(self.tr("Check the fields and show the PDF (Ctrl+P)"))
         self.save_button.setText(self.tr("&Save draft"))
         self.save_button.setToolTip(self.tr("Save the record as a draft (Ctrl+S)"))
+        self.cancel_button.setText(self.tr("Cancel"))
         self.preview_pane.set_placeholder(self.tr(
             "Press Preview to see the record as it will be printed."))
         self.status.setText(self._status())

@@ -58,7 +58,7 @@ class TemplateDialog(Retranslating, QDialog):
         column.addLayout(form)
         column.addWidget(self.buttons)
         self.retranslate()
-        self.resize(460, 420)
+        self.resize(600, 420)
 
     def retranslate(self) -> None:
         language = current_language()

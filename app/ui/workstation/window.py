@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
 
 from app import __version__
 from app.settings import Settings
@@ -22,7 +30,7 @@ from app.ui.services import ServicesSource, WorkstationServices, local_now
 from app.ui.style import apply_style
 from app.ui.workstation.cases import CaseDialog, CasePanel
 from app.ui.workstation.draft import DraftDialog
-from app.ui.workstation.live import LiveDock
+from app.ui.workstation.live import LivePlace
 from app.ui.workstation.persons import PersonDialog, PersonPanel
 from app.ui.workstation.records import RecordPanel, state_name
 from app.ui.workstation.template_choice import TemplateDialog
@@ -58,18 +66,22 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.cases = CasePanel(self)
         self.persons = PersonPanel(self)
         self.records = RecordPanel(self)
+        # Made in the order Tab visits them: the tab bar before the pages it switches.
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("record-tabs")
         self.preview = PdfPreview(self)
+        self.live = LivePlace(self)
+        self.tabs.addTab(self.preview, "")
+        self.tabs.addTab(self.live, "")
         middle = QSplitter(Qt.Orientation.Vertical, self)
         middle.addWidget(self.persons)
         middle.addWidget(self.records)
         main = QSplitter(self)
-        for widget in (self.cases, middle, self.preview):
+        for widget in (self.cases, middle, self.tabs):
             main.addWidget(widget)
         main.setStretchFactor(2, 1)
-        main.setSizes([260, 420, 600])
+        main.setSizes([220, 400, 660])
         self.setCentralWidget(main)
-        self.live_dock = LiveDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.live_dock)
         self.station_label, self.database_label = QLabel(self), QLabel(self)
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.database_label)
@@ -121,9 +133,10 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.large_type_action = self._action(None, None)
         self.large_type_action.setCheckable(True)
         self.large_type_action.toggled.connect(self._large_type)
-        self.focus_actions = [self._action(f"Alt+{n}", target.setFocus) for n, target in
-                              enumerate((self.cases.list, self.persons.table,
-                                         self.records.table, self.preview.view), start=1)]
+        self.focus_actions = [self._action(f"Alt+{n}", target) for n, target in
+                              enumerate((self.cases.list.setFocus, self.persons.table.setFocus,
+                                         self.records.table.setFocus, self._focus_document),
+                                        start=1)]
         self.about_action = self._action(None, self._about)
 
         menus = self.menuBar()
@@ -138,7 +151,6 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.language_menu.addActions(list(self.language_actions.values()))
         self.view_menu.addAction(self.toggle_language_action)
         self.view_menu.addAction(self.large_type_action)
-        self.view_menu.addAction(self.live_dock.toggleViewAction())
         self.view_menu.addSeparator()
         self.view_menu.addActions(self.focus_actions)
         self.help_menu = menus.addMenu("")
@@ -181,6 +193,8 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.language_menu.setTitle(self.tr("Interface language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.toolbar.setWindowTitle(self.tr("Main actions"))
+        self.tabs.setTabText(0, self.tr("Document"))
+        self.tabs.setTabText(1, self.live.title())
         self.station_label.setText(self.tr("Station: {0}").format(self.settings.station_id))
         self.database_label.setText(
             self.tr("Database: {0}").format(self.services.database.url) if self.services
@@ -289,7 +303,10 @@ class WorkstationWindow(Retranslating, QMainWindow):
         if self.services is None or case is None:
             return
         chooser = TemplateDialog(self.services.templates, self)
-        chooser.accepted.connect(lambda: self.draft(chooser.template_id, chooser.record_language))
+        # Opened once the chooser has gone, so that the window manager does not hand the
+        # activation back to this window behind the new dialog.
+        chooser.accepted.connect(lambda: self.bridge.post(
+            self.draft, chooser.template_id, chooser.record_language, context=self))
         self._show_dialog(chooser)
 
     def draft(self, template_id: str, language: str) -> DraftDialog | None:
@@ -327,6 +344,7 @@ class WorkstationWindow(Retranslating, QMainWindow):
     def _show_record(self, record: RecordView, pdf: bytes) -> None:
         self.open_record = record
         self.preview.show_pdf(pdf, self._record_title(record))
+        self.tabs.setCurrentWidget(self.preview)
 
     def _record_title(self, record: RecordView) -> str:
         summary = record.summary
@@ -335,6 +353,10 @@ class WorkstationWindow(Retranslating, QMainWindow):
                                                           summary.head_revision)
 
     # -- view -----------------------------------------------------------------------------
+    def _focus_document(self) -> None:
+        self.tabs.setCurrentWidget(self.preview)
+        self.preview.view.setFocus()
+
     def switch_language(self, language: str) -> None:
         """Change the interface language of every window (records keep theirs)."""
         Localization.of().set_language(language)
