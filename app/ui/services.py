@@ -58,6 +58,9 @@ class WorkstationServices:
         from records.storage import open_database
         from records.templates import load_templates
 
+        if settings.log_level != "DEBUG":
+            # Alembic narrates every migration step at INFO; the window says what matters.
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         templates = load_templates()
         database = open_database(settings.database_url)
         try:

@@ -303,6 +303,10 @@ The details are in {1}.</source>
         <translation>— 无 —</translation>
     </message>
     <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
         <source>18 characters, the last may be X</source>
         <translation>18位，末位可为X</translation>
     </message>
@@ -494,6 +498,10 @@ The details are in {1}.</source>
     <message>
         <source>Automatic (by role and name)</source>
         <translation>自动（按身份和姓名）</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
     </message>
     <message>
         <source>Always signs this record</source>

@@ -113,7 +113,8 @@ class SignatoryPanel(Retranslating, QWidget):
             row.signs.setAccessibleName(self.tr("{0} signs").format(label))
             row.person.setItemText(0, self.tr("Automatic (by role and name)"))
             for index, person in enumerate(self.persons, start=1):
-                row.person.setItemText(index, f"{person.name} ({roles[person.id]})")
+                row.person.setItemText(index, self.tr("{0} ({1})").format(person.name,
+                                                                        roles[person.id]))
             for index in range(row.station.count()):
                 row.station.setItemText(index, station_name(row.station.itemData(index)))
         self._refresh_tooltips()

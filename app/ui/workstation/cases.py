@@ -127,7 +127,8 @@ class CaseDialog(Retranslating, QDialog):
                  "agency": self.tr("&Agency *"), "cause": self.tr("C&ause")}
         for name, text in texts.items():
             self.labels[name].setText(text)
-        self.inputs["case_number"].setPlaceholderText("渝南检刑捕受〔2020〕12号")
+        self.inputs["case_number"].setPlaceholderText(
+            "渝南检刑捕受〔2020〕12号")  # untranslated: a case number is Chinese in both languages
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create case"))
         self._render()
 

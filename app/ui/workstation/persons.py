@@ -183,7 +183,8 @@ class PersonDialog(Retranslating, QDialog):
         self.minor.setItemText(2, self.tr("No"))
         self.acts_for.setItemText(0, self.tr("— nobody —"))
         for index, person in enumerate(self.case.persons, start=1):
-            self.acts_for.setItemText(index, f"{person.name} ({role_name(person.role)})")
+            self.acts_for.setItemText(index, self.tr("{0} ({1})").format(person.name,
+                                                                          role_name(person.role)))
         self.identity.setPlaceholderText(self.tr("18 characters, the last may be X"))
         self.birth_date.setPlaceholderText(self.tr("YYYY-MM-DD (taken from the identity "
                                                    "number when empty)"))

@@ -182,8 +182,8 @@ class WorkstationWindow(Retranslating, QMainWindow):
             "The terminal link is not configured on this workstation, so records cannot be "
             "pushed to a terminal yet."))
         self.push_action.setStatusTip(self.push_action.toolTip())
-        self.language_actions["zh"].setText("中文")
-        self.language_actions["en"].setText("English")
+        self.language_actions["zh"].setText("中文")  # untranslated: each language in itself
+        self.language_actions["en"].setText("English")  # untranslated: each language in itself
         for action, text in zip(self.focus_actions, (
                 self.tr("Go to the cases"), self.tr("Go to the persons"),
                 self.tr("Go to the records"), self.tr("Go to the document")), strict=True):
