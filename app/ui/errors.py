@@ -29,6 +29,10 @@ def describe_error(error: BaseException, language: str) -> tuple[str, str | None
         return error.message(language), error.reason
     if isinstance(error, FieldValidationError):
         return "\n".join(e.message.get(language) for e in error.errors), error.reason
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, str):
+        # A typed error of another layer (a template, the renderer): its text is English.
+        return str(error), reason
     return "", None
 
 
