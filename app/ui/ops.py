@@ -136,6 +136,9 @@ class OpRunner(QObject):
             self._stopped = True
         self.cancel_all()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            # Outcomes still queued on the (closing) bridge will never be delivered.
+            self._running.clear()
 
     def _start(self, work: Callable[[OpProgress], Any], progress: Callable[[ProgressState], None],
                done: Callable[[int, bool, Any], None]) -> tuple[int, threading.Event] | None:

@@ -71,6 +71,7 @@ class PdfPreview(Retranslating, QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.view.setMinimumWidth(200)
         pages = QWidget(self)
         row = QHBoxLayout(pages)
         row.setContentsMargins(0, 0, 0, 0)
