@@ -28,6 +28,9 @@ def test_a_pdf_is_shown_with_its_pages_and_thumbnails(
     pdf, pages = transcript_pdf
     preview = PdfPreview()
     qtbot.addWidget(preview)
+    preview.resize(700, 800)
+    preview.show()
+    qtbot.waitExposed(preview)
     assert preview.page_count == 0 and preview.stack.currentIndex() == 0
     with qtbot.waitSignal(preview.loaded) as loaded:
         assert preview.show_pdf(pdf, "讯问笔录")
