@@ -161,7 +161,15 @@ def verify_package(path: Path | str, *, trust: Sequence[x509.Certificate] = (),
         return PackageReport(str(path), "package", (_fail("package", str(path), exc.reason,
                                                           str(exc)),), bool(trust))
     with files:
-        return _verify_package(files, list(trust), archive_key, pen_decoder, at)
+        try:
+            return _verify_package(files, list(trust), archive_key, pen_decoder, at)
+        except (KeyError, TypeError, ValueError, AttributeError, OSError) as exc:
+            # A manifest that parses but does not say what it must, or a file it names that
+            # is not there: reported with every file problem, never raised.
+            check = _fail("manifest", MANIFEST_NAME, "manifest_malformed",
+                          f"the package manifest is incomplete or names missing files: "
+                          f"{type(exc).__name__}: {exc}")
+            return PackageReport(str(path), "package", (check, *files.finish()), bool(trust))
 
 
 def _verify_package(files: PackageFiles, trust: list[x509.Certificate],

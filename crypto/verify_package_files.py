@@ -10,12 +10,15 @@ time only.  Problems come back as :class:`~crypto.pades_report.Check` values, ne
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from crypto.bagit import decode_manifest_path, safe_member
 from crypto.bagit_validate import read_bag_info
@@ -35,6 +38,57 @@ class RangeDigests:
     size: int
     sha256: str
     ranges: tuple[str | None, ...]
+
+
+class _Slice(io.RawIOBase):
+    """A byte range of a file, read without zipfile's CRC check: the SHA-256 in the manifest
+    is the check that matters, and a CRC failure must not hide what changed (zipfile would
+    raise at the end of the member and drop its last chunk)."""
+
+    def __init__(self, path: Path, start: int, size: int) -> None:
+        super().__init__()
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with the slice
+        self._file.seek(start)
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)[:self._left]
+        count = self._file.readinto(view) or 0
+        self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _member(path: Path, archive: zipfile.ZipFile, name: str) -> BinaryIO:
+    """A zip member's bytes: stored ones straight from the file, small deflated ones (tag
+    files) inflated, anything else through zipfile.  A missing member is a ``KeyError``."""
+    info = archive.getinfo(name)
+    with open(path, "rb") as handle:
+        handle.seek(info.header_offset)
+        header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise OSError(f"{name}: no local header at {info.header_offset}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_length + extra_length
+    if info.compress_type == zipfile.ZIP_STORED:
+        return _Slice(path, start, info.compress_size)  # type: ignore[return-value]
+    if info.compress_type == zipfile.ZIP_DEFLATED and info.file_size <= 64 << 20:
+        with _Slice(path, start, info.compress_size) as raw:
+            return io.BytesIO(zlib.decompressobj(-15).decompress(raw.read()))
+    return archive.open(name)  # type: ignore[return-value]
+
+
+def _read_into(stream: BinaryIO, buffer: bytearray, rel: str) -> int:
+    try:
+        return stream.readinto(buffer) or 0  # type: ignore[attr-defined]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise OSError(f"{rel}: cannot be read from the package ({exc})") from exc
 
 
 def _fail(subject: str, reason: str, message: str, **details: object) -> Check:
@@ -77,20 +131,32 @@ class PackageFiles:
         if "bagit.txt" not in self.files or "manifest-sha256.txt" not in self.files:
             raise BagError(f"{self.path} has no bagit.txt or manifest-sha256.txt",
                            reason="not_a_bag", path=str(self.path))
-        self.manifest = self._manifest("manifest-sha256.txt")
-        self.info = read_bag_info(self._read_raw("bag-info.txt").decode("utf-8", "replace")) \
-            if "bag-info.txt" in self.files else {}
+        try:
+            self.manifest = self._manifest("manifest-sha256.txt")
+            self.info = read_bag_info(self._read_raw("bag-info.txt").decode("utf-8", "replace")) \
+                if "bag-info.txt" in self.files else {}
+        except OSError as exc:
+            raise BagError(f"{self.path}: the bag's manifest cannot be read: {exc}",
+                           reason="not_a_bag", path=str(self.path)) from exc
         self._digests: dict[str, str] = {}
 
     # --- raw access ----------------------------------------------------------------------
     def _open(self, rel: str) -> BinaryIO:
-        if self._zip is not None:
-            return self._zip.open(self._prefix + rel)  # type: ignore[return-value]
-        return open(self.path / rel, "rb", buffering=0)
+        """A file of the bag; anything wrong with it (missing, damaged zip structure) is an
+        ``OSError`` naming it."""
+        try:
+            if self._zip is not None:
+                return _member(self.path, self._zip, self._prefix + rel)
+            return open(self.path / rel, "rb", buffering=0)
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+            raise OSError(f"{rel}: cannot be read from the package ({exc})") from exc
 
     def _read_raw(self, rel: str) -> bytes:
         with self._open(rel) as stream:
-            return stream.read()
+            try:
+                return stream.read()
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise OSError(f"{rel}: cannot be read from the package ({exc})") from exc
 
     def _manifest(self, name: str) -> dict[str, str]:
         entries: dict[str, str] = {}
@@ -136,7 +202,7 @@ class PackageFiles:
         buffer = bytearray(CHUNK)
         view = memoryview(buffer)
         with self._open(rel) as stream:
-            while count := stream.readinto(buffer):  # type: ignore[attr-defined]
+            while count := _read_into(stream, buffer, rel):
                 chunk, chunk_end = view[:count], position + count
                 whole.update(chunk)
                 while index < len(ranges):
@@ -162,10 +228,21 @@ class PackageFiles:
     def _tag_checks(self) -> Iterator[Check]:
         if "tagmanifest-sha256.txt" not in self.files:
             return
-        for rel, digest in self._manifest("tagmanifest-sha256.txt").items():
+        try:
+            tags = self._manifest("tagmanifest-sha256.txt")
+        except OSError as exc:
+            yield _fail("tagmanifest-sha256.txt", "file_unreadable", str(exc))
+            return
+        for rel, digest in tags.items():
             if rel not in self.files:
                 yield _fail(rel, "tag_missing", f"tag file {rel} is missing")
-            elif hashlib.sha256(self._read_raw(rel)).hexdigest() != digest:
+                continue
+            try:
+                altered = hashlib.sha256(self._read_raw(rel)).hexdigest() != digest
+            except OSError as exc:
+                yield _fail(rel, "file_unreadable", str(exc))
+                continue
+            if altered:
                 yield _fail(rel, "tag_altered", f"tag file {rel} was changed")
 
     def finish(self) -> list[Check]:
@@ -180,7 +257,11 @@ class PackageFiles:
                 checks.append(_fail(rel, "file_missing", f"{rel} is listed but missing"))
                 continue
             if rel not in self._digests:
-                self.hash_ranges(rel[len("data/"):], ())
+                try:
+                    self.hash_ranges(rel[len("data/"):], ())
+                except OSError as exc:
+                    checks.append(_fail(rel, "file_unreadable", str(exc)))
+                    continue
             if self._digests[rel] != digest:
                 checks.append(_fail(rel, "file_altered", f"{rel} does not match its SHA-256 "
                                     "in the manifest", expected=digest,

@@ -142,7 +142,11 @@ def check_recordings(files: PackageFiles, entries: Sequence[LogEntry],
             continue
         logged = _logged(entries, source, file)
         ranges = [(s.offset, s.length) for s in logged.segments]
-        digests = files.hash_ranges(entry["file"], ranges)
+        try:
+            digests = files.hash_ranges(entry["file"], ranges)
+        except OSError as exc:
+            checks.append(_check(subject, False, "media_unreadable", f"{subject}: {exc}"))
+            continue
         found = []
         for segment, digest in zip(logged.segments, digests.ranges, strict=True):
             if digest is None:
@@ -187,7 +191,10 @@ def _check_listing(files: PackageFiles, entry: Mapping[str, Any], subject: str,
     if not name or not files.has(name):
         return [_check(subject, False, "segment_list_missing",
                        f"{subject}: the segment list is not in the package")]
-    listing = parse_segment_listing(files.read(name).decode("utf-8", "replace"))
+    try:
+        listing = parse_segment_listing(files.read(name).decode("utf-8", "replace"))
+    except OSError as exc:
+        return [_check(subject, False, "segment_list_missing", f"{subject}: {exc}")]
     if listing.error is not None:
         return [_check(subject, False, "segment_list_malformed", f"{subject}: {listing.error}")]
     if listing.chain_break is not None:

@@ -120,6 +120,8 @@ REASONS_ZH: dict[str, str] = {
     "not_pdf": "不是可读的 PDF",
     "not_a_bag": "不是证据包",
     "pen_track_unreadable": "笔迹数据无法解码",
+    "file_unreadable": "证据包中的文件无法读取（压缩包结构已损坏）",
+    "media_unreadable": "录像文件无法读取",
     "manifest_fields_mismatch": "证据包清单与笔录的签名栏不符",
     "log_key_unusable": "日志密钥不可用",
     "log_certificate_unreadable": "日志证书无法读取",

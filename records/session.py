@@ -126,6 +126,7 @@ class SigningStation:
                 raise self._fail("record_open", "本设备已有一份笔录在显示",
                                  "a record is already shown at this station", "show_record")
             self._record = (record_id, record_sha256)
+            self._simulated = set()
             self._write("station.record", {"record_id": record_id,
                                            "record_sha256": record_sha256, "pages": pages})
             if self.config.media is not None:

@@ -69,8 +69,7 @@ def _open_case(service: RecordService, values: dict, names: dict) -> str:
     return case.id
 
 
-# Which recorded take (and variation of it) the simulated pad plays for whom: long takes, so
-# the appropriate adult's restart (after 300 samples) leaves a whole signature to follow.
+# Which recorded take (and variation of it) the simulated pad plays for whom.
 _TAKES = {Role.RECORDER.value: 8, Role.APPROPRIATE_ADULT.value: 7, Role.SUSPECT.value: 9}
 
 
@@ -152,14 +151,11 @@ def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
     term_station = SigningStation(_station(term_name, media_dir, pen_speed, av),
                                   log_to=term_log, signer=signer(term_name), clock=clock)
     stack.callback(term_station.close)
-    # The appropriate adult starts over once (a retry, logged); the others sign straight.
-    retry = scripted_turn(SignatoryScript(clear_after_samples=300))
     straight = scripted_turn(SignatoryScript())
 
     def workstation_turn(station: SigningStation, request) -> object:
-        driver = retry if request.role == Role.APPROPRIATE_ADULT.value else straight
         progress(f"签名 signing: {request.label_zh} {request.signatory_name} @ {ws_name}")
-        return driver(station, request)
+        return straight(station, request)
 
     def terminal_turn(station: SigningStation, request) -> object:
         progress(f"签名 signing: {request.label_zh} {request.signatory_name} @ {term_name}")

@@ -2,9 +2,10 @@
 headless demo and the tests.
 
 It shows every page for a moment, starts the pad, lets the (simulated or replayed) pen write
-until it has been idle for a while, optionally clears once part-way (a retry, logged), accepts,
-presses the fingerprint until the reader is satisfied, has the photo taken and finishes; or
-reads and refuses.  Every step goes through the station's public API, nothing else.
+until it has been idle for a while, accepts, presses the fingerprint until the reader is
+satisfied, has the photo taken and finishes; or reads and refuses.  Every step goes through
+the station's public API, nothing else.  (It never clears the pad: a replayed take that was
+cleared has nothing left to write the next attempt with; clears are the tests' business.)
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ class SignatoryScript:
     pen_idle_s: float = 0.5
     """The signature is taken as done once the pen has sent nothing for this long."""
     pen_timeout_s: float = 60.0
-    clear_after_samples: int | None = None
-    """Clear the pad once this many samples came in (a retry: the rest is the new attempt)."""
     fingerprint_tries: int = 3
     refuse: str | None = None
     """Read, then refuse with this reason instead of signing."""
@@ -40,15 +39,11 @@ class SignatoryScript:
 def _wait_for_pen(station: SigningStation, script: SignatoryScript,
                   stop: threading.Event) -> None:
     deadline = time.monotonic() + script.pen_timeout_s
-    last_count, last_change = -1, time.monotonic()
-    cleared = script.clear_after_samples is None
+    previous, last_change = -1, time.monotonic()
     while time.monotonic() < deadline and not stop.is_set():
         count = station.pen_sample_count()
-        if not cleared and count >= (script.clear_after_samples or 0):
-            station.clear("the signatory started over")
-            cleared, count = True, 0
-        if count != last_count:
-            last_count, last_change = count, time.monotonic()
+        if count != previous:
+            previous, last_change = count, time.monotonic()
         elif count > 0 and time.monotonic() - last_change >= script.pen_idle_s:
             return
         stop.wait(0.02)

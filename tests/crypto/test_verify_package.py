@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -172,3 +173,29 @@ def test_the_segment_list_is_read_and_its_chain_checked() -> None:
     assert broken.chain_break == target + 1
     assert parse_segment_listing("not a list\n").error is not None
     assert parse_segment_listing(listing_text + "segment\t9").segments == listing.segments
+
+
+def test_a_manifest_that_names_missing_files_is_reported_not_raised(tmp_path: Path) -> None:
+    bag = unpacked(tmp_path)
+    (bag / "data" / "record.pdf").unlink()
+    report = verify_package(bag, trust=[demo_site().root])
+    assert report.outcome is Outcome.FAIL
+    assert {"manifest_malformed", "file_missing"} <= report.reasons()
+    manifest = bag / "data" / "inkseal-package.json"
+    manifest.write_text(json.dumps({"record": {}, "fields": {"signatories": [{}]}}))
+    assert "manifest_malformed" in verify_package(bag).reasons()
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.floats(0.0, 1.0), st.integers(1, 255))
+def test_a_damaged_zip_is_reported_never_raised(tmp_path_factory, where: float,
+                                                mask: int) -> None:
+    damaged = tmp_path_factory.mktemp("damaged") / "record.zip"
+    data = bytearray(package().read_bytes())
+    data[min(len(data) - 1, int(len(data) * where))] ^= mask
+    damaged.write_bytes(bytes(data))
+    report = verify_package(damaged, trust=[demo_site().root])
+    assert isinstance(report, PackageReport)
+    if report.ok:  # the byte was one the content does not depend on (zip bookkeeping)
+        with zipfile.ZipFile(package()) as sound, zipfile.ZipFile(damaged) as hit:
+            assert all(sound.read(n) == hit.read(n) for n in sound.namelist())

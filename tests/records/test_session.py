@@ -409,3 +409,4 @@ def test_station_configuration_follows_the_device_settings(tmp_path: Path) -> No
     assert real.pad.pad == "/dev/hidraw3" and real.pad.mode is PadMode.HARDWARE
     assert real.fingerprint == "/dev/ttyUSB0" and real.media.camera == "0"
     assert real.media.settings.allow_simulated is False
+
