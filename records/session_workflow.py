@@ -4,7 +4,8 @@ the workstation's capture log.
 
 ::
 
-    workflow = RecordWorkflow(service, blobs, site, timestamps, log, clock, font_path,
+    workflow = RecordWorkflow(service, blobs, site, timestamps.source, workstation_log,
+                              font_path=font, wall_clock=utc_now,
                               stations={"workstation": local_pad, "terminal": terminal})
     workflow.open(record_id)          # pushed to every station: recordings start
     workflow.certify(record_id)       # the prosecutor's certification (officer key)
