@@ -37,7 +37,7 @@ from typing import Any
 
 from crypto.capture_log import CaptureLog
 from crypto.capture_log_entry import BlobRef
-from devices.av import Photo, RecorderError, SourceUnavailable
+from devices.av import Photo, PreviewFrame, RecorderError, SourceUnavailable
 from devices.clock import SessionClock
 from devices.discovery import DeviceInfo
 from devices.errors import DeviceError
@@ -131,7 +131,7 @@ class SigningStation:
                                            "record_sha256": record_sha256, "pages": pages})
             if self.config.media is not None:
                 recording = StationRecording(self._clock, self.config.media, self._write,
-                                             self._on_segment)
+                                             self._on_segment, self._on_preview)
                 name = f"{record_id}-{self.config.station}.mkv"
                 try:
                     recording.start(self.config.media_dir / name)
@@ -145,6 +145,10 @@ class SigningStation:
 
     def _on_segment(self, segment: Any) -> None:
         self._publish(StationEventKind.SEGMENT, index=segment.index, length=segment.length)
+
+    def _on_preview(self, frame: PreviewFrame) -> None:
+        self._publish(StationEventKind.PREVIEW, jpeg=frame.jpeg, width=frame.width,
+                      height=frame.height, at_ns=frame.captured_ns, simulated=frame.simulated)
 
     def close_record(self) -> StationArtifacts:
         """End any open turn (cancelled), stop the recording, release the devices."""

@@ -1,7 +1,7 @@
 """A station's A/V recording, tied to its capture log.
 
 The recorder runs from the moment the record is shown at the station until the station closes
-the record.  Every finished segment is logged as ``av.segment`` with the segment's bytes as a
+the record (a small camera preview goes to the station's subscribers meanwhile).  Every finished segment is logged as ``av.segment`` with the segment's bytes as a
 blob reference (SHA-256 and length) and its place (index, offset, media milliseconds); gaps,
 lost and returning sources and dropped frames as ``av.event``; the end as ``av.stopped`` with
 the whole file's size and SHA-256.  Callbacks run on the recorder's writer thread; the log
@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from crypto.capture_log_entry import BlobRef
-from devices.av import (FramesDropped, GapFilled, Photo, Recorder, RecorderSettings,
-                        RecordingSummary, Segment, SourceEnded, SourceLost, SourceReturned)
+from devices.av import (FramesDropped, GapFilled, Photo, PreviewFrame, Recorder,
+                        RecorderSettings, RecordingSummary, Segment, SourceEnded, SourceLost,
+                        SourceReturned)
 from devices.clock import SessionClock
 
 __all__ = ["MediaSources", "StationRecording"]
@@ -43,8 +44,9 @@ class StationRecording:
     """One recording of one station for one record."""
 
     def __init__(self, clock: SessionClock, sources: MediaSources, write: LogWriter,
-                 on_segment: Callable[[Segment], None] | None = None) -> None:
-        self._recorder = Recorder(clock, settings=sources.settings)
+                 on_segment: Callable[[Segment], None] | None = None,
+                 on_preview: Callable[[PreviewFrame], None] | None = None) -> None:
+        self._recorder = Recorder(clock, settings=sources.settings, preview=on_preview)
         self._sources = sources
         self._write = write
         self._on_segment = on_segment

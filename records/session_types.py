@@ -201,6 +201,7 @@ class StationEventKind(StrEnum):
     FINGERPRINT = "fingerprint"        # data: score, verdict
     PHOTO = "photo"                    # data: width, height
     SEGMENT = "segment"                # data: index, length
+    PREVIEW = "preview"                # data: jpeg, width, height, at_ns, simulated (~5/s)
     LOGGED = "logged"                  # data: seq, kind (every capture-log entry, when queued)
     LOG_LINE = "log_line"              # data: seq, kind, line (its signed bytes, once on disk)
     FAULT = "fault"                    # data: reason, message (a device or log failure)

@@ -30,12 +30,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cryptography import x509
+
 from crypto.appearance import StampSpec
 from crypto.capture_log import CaptureLog
 from crypto.errors import CryptoError
 from crypto.pades import certify
-from crypto.pades_document import record_identity
+from crypto.pades_document import open_reader, record_identity
 from crypto.pades_timestamps import TimestampSource
+from crypto.pades_verify_evidence import evidence_of
+from crypto.pki import Role
 from records.blobstore import BlobStore
 from records.render import SEAL_FIELD
 from records.service import RecordService
@@ -166,6 +170,7 @@ class RecordWorkflow:
                                zh="设备返回的结果不属于本次签名",
                                en="the station answered for another turn")
         if outcome.signed:
+            self._check_signature(handle.name, current, outcome)
             self.service.record_signature(record_id, current.order, outcome.signed_pdf,
                                           outcome.evidence_sha256, role=current.role,
                                           evidence=outcome.evidence_file).result()
@@ -183,6 +188,37 @@ class RecordWorkflow:
         if self._on_turn is not None:
             self._on_turn(report)
         return report
+
+    def _check_signature(self, station: str, signatory: SignatoryView,
+                         outcome: SignatureOutcome) -> None:
+        """Before recording it: the station signed this field, with a device key of this
+        site in the station's role, binding the evidence file it handed over."""
+        def refuse(reason: str, zh: str, en: str) -> StationError:
+            return StationError(reason=reason, field=signatory.field_name, zh=zh, en=en)
+
+        try:
+            sig = next((s for s in open_reader(outcome.signed_pdf).embedded_signatures
+                        if s.field_name == signatory.field_name), None)
+        except CryptoError as exc:
+            raise refuse("outcome_unreadable", f"设备返回的 PDF 无法读取：{exc}",
+                         f"the station's signed PDF is unreadable: {exc}") from exc
+        if sig is None:
+            raise refuse("outcome_unsigned", "设备返回的 PDF 中该签名栏未签名",
+                         f"the station's PDF has no signature in {signatory.field_name}")
+        attribute = evidence_of(sig)
+        digest = hashlib.sha256(outcome.evidence_file).digest()
+        if attribute is None or attribute.native["field_name"] != signatory.field_name \
+                or attribute.native["package_sha256"] != digest:
+            raise refuse("outcome_evidence_mismatch", "签名中的证据与设备交回的证据文件不符",
+                         "the signature does not bind the evidence file the station handed over")
+        role = (Role.TERMINAL_SIGNING if self.site.names.station_kind(station) == "terminal"
+                else Role.WORKSTATION_SIGNING)
+        try:
+            self.site.pki.check(x509.load_der_x509_certificate(sig.signer_cert.dump()), role)
+        except CryptoError as exc:
+            raise refuse(f"outcome_{exc.reason}", f"签名证书不是本站点该设备的证书：{exc}",
+                         f"the signature is not by a {role.value} key of this site: "
+                         f"{exc}") from exc
 
     def run_turns(self, record_id: str) -> RecordView:
         """Every remaining signatory, in order, until the record is ready (or stopped)."""

@@ -201,7 +201,10 @@ def test_a_signed_turn_logs_every_step(tmp_path: Path) -> None:
     published = {e.kind for e in rig.events}
     assert {StationEventKind.PAGE_VIEWED, StationEventKind.INK, StationEventKind.FINGERPRINT,
             StationEventKind.PHOTO, StationEventKind.SEGMENT, StationEventKind.TURN_ENDED,
-            StationEventKind.LOGGED} <= published
+            StationEventKind.LOGGED, StationEventKind.LOG_LINE,
+            StationEventKind.PREVIEW} <= published
+    preview = next(e for e in rig.events if e.kind is StationEventKind.PREVIEW)
+    assert preview.data["jpeg"].startswith(b"\xff\xd8") and preview.data["simulated"]
     assert station.state is TurnState.IDLE
 
 

@@ -84,14 +84,14 @@ class Office:
 
 
 def station(name: str, log: CaptureLog, clock: SessionClock, tmp: Path,
-            variant: int) -> SigningStation:
+            variant: int, key_of: str | None = None) -> SigningStation:
     site = small_site()
     config = StationConfig(name, tmp / "media", cjk_font_path(),
                            pad=PadSpec(pad="simulated", mode=PadMode.SIMULATED,
                                        simulated_log=STU_LOG, replay_speed=None,
                                        variant=variant),
                            fingerprint_settle_s=0.2, media=None)
-    signer = TurnSigner(site.station_signing_key(name), site.archive_certificate(),
+    signer = TurnSigner(site.station_signing_key(key_of or name), site.archive_certificate(),
                         in_process_timestamps(site), cjk_font_path(), clock)
     return SigningStation(config, log_to=log, signer=signer, clock=clock)
 
@@ -205,3 +205,60 @@ def test_a_turn_for_a_station_that_is_not_there_is_refused(office: Office) -> No
     with pytest.raises(StationError) as missing:
         workflow.run_turn(record_id)
     assert missing.value.reason == "no_station" and missing.value.field == "Sig_2_recorder"
+
+
+class ForgingTerminal(LinkedTerminal):
+    """A terminal whose answer is not what the workstation may record."""
+
+    def __init__(self, inner: LocalStation, forge: str) -> None:
+        super().__init__(inner)
+        self.forge = forge
+
+    def run_turn(self, request: TurnRequest) -> SignatureOutcome:
+        from dataclasses import replace
+
+        outcome = super().run_turn(request)
+        if self.forge == "evidence":
+            return replace(outcome, evidence_file=outcome.evidence_file + b"x",
+                           evidence_sha256=hashlib.sha256(outcome.evidence_file + b"x")
+                           .hexdigest())
+        return replace(outcome, signed_pdf=request.pdf + b"\n% nothing signed\n")
+
+
+@pytest.mark.parametrize("forge,reason", [("evidence", "outcome_evidence_mismatch"),
+                                          ("unsigned", "outcome_unsigned")])
+def test_a_terminal_answer_that_does_not_hold_is_not_recorded(office: Office, forge: str,
+                                                              reason: str) -> None:
+    workflow, record_id = office.workflow, office.record_id
+    inner = office.terminal.inner
+    inner._driver = scripted_turn(SignatoryScript(page_dwell_s=0, pen_idle_s=0.2))  # noqa: SLF001
+    workflow.stations["terminal"] = ForgingTerminal(inner, forge)
+    workflow.open(record_id)
+    workflow.certify(record_id)
+    workflow.run_turn(record_id)
+    workflow.run_turn(record_id)
+    with pytest.raises(StationError) as refused:
+        workflow.run_turn(record_id)
+    assert refused.value.reason == reason and refused.value.field == "Sig_4_suspect"
+    view = office.service.load_record(record_id).result()
+    assert view.current_signatory.field_name == "Sig_4_suspect"  # nothing was recorded
+
+
+def test_a_signature_by_another_stations_key_is_not_recorded(office: Office,
+                                                             tmp_path: Path) -> None:
+    workflow, record_id = office.workflow, office.record_id
+    impostor = station("terminal-1", office.logs["terminal-1"], SessionClock(), tmp_path, 6,
+                       key_of="workstation-1")
+    try:
+        workflow.stations["terminal"] = LocalStation(
+            impostor, scripted_turn(SignatoryScript(page_dwell_s=0, pen_idle_s=0.2)),
+            log=office.logs["terminal-1"], own_log=True)
+        workflow.open(record_id)
+        workflow.certify(record_id)
+        workflow.run_turn(record_id)
+        workflow.run_turn(record_id)
+        with pytest.raises(StationError) as refused:
+            workflow.run_turn(record_id)
+        assert refused.value.reason == "outcome_wrong_role"
+    finally:
+        impostor.close()
