@@ -1,11 +1,12 @@
 """A station's A/V recording, tied to its capture log.
 
 The recorder runs from the moment the record is shown at the station until the station closes
-the record (a small camera preview goes to the station's subscribers meanwhile).  Every finished segment is logged as ``av.segment`` with the segment's bytes as a
-blob reference (SHA-256 and length) and its place (index, offset, media milliseconds); gaps,
-lost and returning sources and dropped frames as ``av.event``; the end as ``av.stopped`` with
-the whole file's size and SHA-256.  Callbacks run on the recorder's writer thread; the log
-accepts entries from any thread.
+the record (a small camera preview goes to the station's subscribers meanwhile).  Every
+finished segment is logged as ``av.segment`` with the segment's bytes as a blob reference
+(SHA-256 and length) and its place (index, offset, media milliseconds); gaps, lost and
+returning sources and dropped frames as ``av.event``; the end as ``av.stopped`` with the whole
+file's size and SHA-256.  Callbacks run on the recorder's writer thread; the log accepts
+entries from any thread.
 """
 
 from __future__ import annotations
