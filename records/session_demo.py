@@ -54,18 +54,26 @@ def _now() -> datetime:
 
 
 def _open_case(service: RecordService, values: dict, names: dict) -> str:
+    """The demo case (created on the first run); each language's run adds its own spelling
+    of the persons, since a record's names must be the case's."""
     number = str(values["case_number"])
-    for case in service.list_cases().result():
-        if case.case_number == number:
-            return case.id
-    case = service.create_case(number, f"{values['suspect_name']}盗窃案",
-                               str(values["procuratorate"]), "盗窃").result()
-    service.add_person(case.id, names["prosecutor"], Role.PROSECUTOR).result()
-    service.add_person(case.id, names["recorder"], Role.RECORDER).result()
+    case = next((c for c in service.list_cases().result() if c.case_number == number), None)
+    if case is None:
+        case = service.create_case(number, f"{values['suspect_name']}盗窃案",
+                                   str(values["procuratorate"]), "盗窃").result()
+    known = {(p.role, p.name): p.id for p in case.persons}
+
+    def person(role: Role, name: str, **extra: object) -> str:
+        if (role.value, name) not in known:
+            known[(role.value, name)] = service.add_person(case.id, name, role,
+                                                           **extra).result().id  # type: ignore
+        return known[(role.value, name)]
+
+    person(Role.PROSECUTOR, names["prosecutor"])
+    person(Role.RECORDER, names["recorder"])
     # The suspect was a minor at the time of the interrogation the record is about.
-    suspect = service.add_person(case.id, names["suspect"], Role.SUSPECT, minor=True).result()
-    service.add_person(case.id, names["appropriate_adult"], Role.APPROPRIATE_ADULT,
-                       acts_for=suspect.id).result()
+    suspect = person(Role.SUSPECT, names["suspect"], minor=True)
+    person(Role.APPROPRIATE_ADULT, names["appropriate_adult"], acts_for=suspect)
     return case.id
 
 
@@ -109,7 +117,9 @@ def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
     fresh = not (data / "pki" / "site.json").exists()
     progress("站点证书 site PKI: " + ("创建 creating" if fresh else "打开 opening")
              + f" {data / 'pki'}")
-    site = WorkingSite.open(data / "pki", passphrase, create=str(values["procuratorate"]),
+    # The institution's name is its legal (Chinese) name whatever the record's language.
+    institution = str(template.example_values("zh")["procuratorate"])
+    site = WorkingSite.open(data / "pki", passphrase, create=institution,
                             officer_names=(names["prosecutor"],), kdf_iterations=_DEMO_KDF)
     result.data_dir, result.passphrase_file = data, passphrase_file
     result.trust_root, result.archive_key = site.root_file(), site.archive_key_file()

@@ -14,6 +14,7 @@ the returned :class:`TimestampService` stops it.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+import crypto.pades_attributes  # noqa: F401 - see below
 from crypto.errors import CryptoError
 from crypto.keys import KDF_ITERATIONS
 from crypto.pades_dss import ValidationMaterial
@@ -34,6 +36,11 @@ from crypto.tsa_server import LocalTsaServer
 from records.errors import RecordError
 
 __all__ = ["SiteError", "SiteNames", "TimestampService", "WorkingSite"]
+
+# Importing crypto.pades_attributes registers Inkseal's CMS attribute types with asn1crypto.
+# It must happen before asn1crypto first builds its attribute-type table (the first timestamp
+# token or signature made in the process), or the table is left unusable: every later
+# signature then fails inside asn1crypto.  Whoever opens a site signs, so it is done here.
 
 _STATION_ROLES = {"terminal": (Role.TERMINAL_SIGNING, Role.TERMINAL_LOG),
                   "workstation": (Role.WORKSTATION_SIGNING, Role.WORKSTATION_LOG)}
@@ -101,6 +108,29 @@ def _crypto_failure(exc: CryptoError, what: str, path: Path) -> SiteError:
                      en=f"cannot use {what}: {exc} [{reason}]", path=str(path))
 
 
+def _create(directory: Path, passphrase: bytes, institution: str, names: SiteNames,
+            officer_names: Sequence[str], clock: Callable[[], datetime],
+            kdf_iterations: int) -> SitePki:
+    """Create the working site; a creation that fails half-way leaves nothing behind (a
+    half-made PKI would only fail later, less clearly)."""
+    existed = directory.exists()
+    try:
+        return create_working_site(
+            directory, passphrase, site_name=institution, terminals=(names.terminal,),
+            workstations=(names.workstation,), officers=(names.officer,),
+            officer_names=tuple(officer_names)[:1], seal_name=names.seal, tsa_name=names.tsa,
+            archive_name=names.archive, clock=clock, kdf_iterations=kdf_iterations)
+    except (CryptoError, ValueError, OSError) as exc:
+        if not existed:
+            shutil.rmtree(directory, ignore_errors=True)
+        if isinstance(exc, CryptoError):
+            raise
+        raise SiteError(reason="site_creation_failed",
+                        zh=f"无法创建站点证书：{exc}（机构名称不超过 40 个字符）",
+                        en=f"cannot create the site PKI for {institution!r}: {exc}",
+                        path=str(directory)) from exc
+
+
 class WorkingSite:
     """One site's PKI with its passphrase: keys, certificates, trust and timestamps."""
 
@@ -121,20 +151,16 @@ class WorkingSite:
         institution, create a working site for it first."""
         directory = Path(directory)
         try:
-            if not (directory / "site.json").exists():
-                if create is None:
-                    raise SiteError(reason="site_missing",
-                                    zh=f"找不到站点证书目录：{directory}（请先运行 inkseal pki init）",
-                                    en=f"no site PKI at {directory}; run 'inkseal pki init'",
-                                    path=str(directory))
-                pki = create_working_site(
-                    directory, passphrase, site_name=create, terminals=(names.terminal,),
-                    workstations=(names.workstation,), officers=(names.officer,),
-                    officer_names=tuple(officer_names)[:1], seal_name=names.seal,
-                    tsa_name=names.tsa, archive_name=names.archive, clock=clock,
-                    kdf_iterations=kdf_iterations)
-            else:
+            if (directory / "site.json").exists():
                 pki = SitePki.open(directory, clock=clock)
+            elif create is None:
+                raise SiteError(reason="site_missing",
+                                zh=f"找不到站点证书目录：{directory}（请先运行 inkseal pki init）",
+                                en=f"no site PKI at {directory}; run 'inkseal pki init'",
+                                path=str(directory))
+            else:
+                pki = _create(directory, passphrase, create, names, officer_names, clock,
+                              kdf_iterations)
         except CryptoError as exc:
             raise _crypto_failure(exc, "site PKI", directory) from exc
         return cls(pki, passphrase, names, clock)

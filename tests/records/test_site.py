@@ -31,6 +31,18 @@ def test_a_missing_site_is_not_created_unless_asked(tmp_path: Path) -> None:
     assert "pki init" in missing.value.zh
 
 
+def test_a_site_that_cannot_be_created_leaves_nothing_behind(tmp_path: Path) -> None:
+    # The TSA's certificate is named "<institution> Timestamp Authority": too long for X.509.
+    with pytest.raises(SiteError) as failed:
+        WorkingSite.open(tmp_path / "pki", b"pass", create="People's Procuratorate of Nan'an "
+                         "District, Chongqing", kdf_iterations=1000)
+    assert failed.value.reason == "site_creation_failed" and "Chongqing" in failed.value.en
+    assert not (tmp_path / "pki").exists()
+    made = WorkingSite.open(tmp_path / "pki", b"pass", create="南岸区人民检察院",
+                            kdf_iterations=1000)
+    assert made.name == "南岸区人民检察院"
+
+
 def test_a_wrong_passphrase_is_a_clear_error_naming_the_key() -> None:
     site = WorkingSite.open(small_site().pki.directory, b"not the passphrase")
     with pytest.raises(SiteError) as wrong:
