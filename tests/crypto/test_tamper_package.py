@@ -187,6 +187,21 @@ def test_a_foreign_but_validly_signed_record_substituted_is_detected(bag: Path) 
     assert not failed(report, "signature")
 
 
+def test_a_foreign_record_with_the_manifest_rewritten_to_match_is_detected(bag: Path) -> None:
+    foreign = foreign_pdf()
+    pdf_of(bag).write_bytes(foreign)
+    manifest_path = bag / "data" / "inkseal-package.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["record"]["sha256"] = record_identity(foreign).hex()
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    rebag(bag)
+    report = verify(bag)
+    assert "record_identity_mismatch" not in failed(report)
+    # The seal carries other checkpoints than the package's logs, and those logs (sealed by
+    # the real seal, not this one) are about another record.
+    assert {"checkpoint_mismatch", "checkpoint_other_record"} & failed(report, "capture_log")
+
+
 # ----------------------------------------------------------------------- the capture logs
 # What a damaged line drags along: the merged tree no longer matches the combined checkpoint,
 # and the workstation's cross-anchor names a line the damaged log no longer verifies to.
