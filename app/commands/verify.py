@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "default: now)")
     parser.add_argument("--language", choices=("zh", "en"),
                         help="language of the text and HTML report (default: the setting)")
+    parser.add_argument("--gui", action="store_true",
+                        help="open the verifier window on the package (asks for the archive "
+                             "key's passphrase there when no file or variable gives it)")
 
 
 def _say(language: str, zh: str, en: str) -> None:
@@ -111,11 +114,45 @@ def _archive_key(args: argparse.Namespace, language: str) -> tuple[bool, Any]:
     return True, key
 
 
+def _run_window(args: argparse.Namespace, settings: Settings) -> int:
+    from app.commands import EXIT_NO_DISPLAY
+    from app.commands._display import has_display, headless_hint
+
+    if not has_display():
+        print(headless_hint("verify --gui"), file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    from app.ui.application import run_window
+    from app.ui.verifier import VerifierWindow
+
+    passphrase = None
+    if args.archive_key is not None and (args.passphrase_env or args.passphrase_file):
+        from crypto.errors import CryptoError
+        from crypto.keys import PassphraseSource
+
+        source = PassphraseSource.from_env(args.passphrase_env) if args.passphrase_env else \
+            PassphraseSource.from_file(args.passphrase_file)
+        try:
+            passphrase = source.read()
+        except CryptoError as exc:
+            _say(settings.language, f"无法读取口令 [{exc.reason}]",
+                 f"cannot read the passphrase: {exc} [{exc.reason}]")
+            return EXIT_ERROR
+    if args.language:
+        from dataclasses import replace
+
+        settings = replace(settings, language=args.language)
+    return run_window(settings, lambda s: VerifierWindow(
+        s, args.path, trust_paths=args.trust, archive_key_path=args.archive_key,
+        passphrase=passphrase))
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     language = args.language or settings.language
     if not args.path.exists():
         _say(language, f"找不到 {args.path}", f"{args.path} does not exist")
         return EXIT_ERROR
+    if args.gui:
+        return _run_window(args, settings)
     roots = _trust_roots(args.trust, language)
     if roots is None:
         return EXIT_ERROR
