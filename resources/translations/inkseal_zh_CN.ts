@@ -232,6 +232,61 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>OptionsDialog</name>
+    <message>
+        <source>Verification options</source>
+        <translation>验证选项</translation>
+    </message>
+    <message>
+        <source>Trust roots</source>
+        <translation>信任根</translation>
+    </message>
+    <message>
+        <source>Only the roots you give here are trusted. Without them the package&apos;s own roots are used and the result is marked untrusted.</source>
+        <translation>只信任在此指定的根证书。未指定时使用证据包自带的根证书，结果标记为未建立信任。</translation>
+    </message>
+    <message>
+        <source>&amp;Add root…</source>
+        <translation>添加根证书(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Archive key</source>
+        <translation>档案密钥</translation>
+    </message>
+    <message>
+        <source>With the archive key, the encrypted evidence (pen tracks, fingerprints, photos) is decrypted and compared, and each signature can be replayed.</source>
+        <translation>提供档案密钥后，加密的证据（笔迹、指纹、照片）将被解密并比对，每个签名都可以回放。</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>No archive key</source>
+        <translation>未提供档案密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase of the archive key:</source>
+        <translation>档案密钥口令(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Trust root certificates</source>
+        <translation>信任根证书</translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt);;All files (*)</source>
+        <translation>PEM 证书 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>PEM keys (*.pem *.key);;All files (*)</source>
+        <translation>PEM 密钥 (*.pem *.key);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>PdfPreview</name>
     <message>
         <source>Pages</source>
@@ -466,6 +521,180 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>ReplayView</name>
+    <message>
+        <source>&amp;Station:</source>
+        <translation>终端(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Si&amp;gnature:</source>
+        <translation>签名(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Spee&amp;d:</source>
+        <translation>速度(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Play or pause the replay (Space)</source>
+        <translation>播放或暂停回放（空格键）</translation>
+    </message>
+    <message>
+        <source>Replay position</source>
+        <translation>回放位置</translation>
+    </message>
+    <message>
+        <source>Signature replay</source>
+        <translation>签名回放</translation>
+    </message>
+    <message>
+        <source>Ink and video are placed on the station&apos;s session clock, which its capture log, pen samples and recording share. Audio is not played back.</source>
+        <translation>笔迹与视频按该终端的会话时钟对齐，采集日志、笔迹采样和录像共用此时钟。不播放声音。</translation>
+    </message>
+    <message>
+        <source>Replay unavailable: the pen track is encrypted for the archive key. Give the archive key under Verification options to replay it.</source>
+        <translation>无法回放：笔迹数据以档案密钥加密。请在“验证选项”中提供档案密钥后回放。</translation>
+    </message>
+    <message>
+        <source>This field was not signed.</source>
+        <translation>此签名栏未签名。</translation>
+    </message>
+    <message>
+        <source>Replay unavailable: the evidence file is missing from the package.</source>
+        <translation>无法回放：证据包中缺少该证据文件。</translation>
+    </message>
+    <message>
+        <source>Replay unavailable: the evidence did not open or does not match its signature (see the report).</source>
+        <translation>无法回放：证据无法打开或与签名不符（见验证报告）。</translation>
+    </message>
+    <message>
+        <source>Replay unavailable: the decrypted pen track cannot be read.</source>
+        <translation>无法回放：解密后的笔迹数据无法读取。</translation>
+    </message>
+    <message>
+        <source>{0} — {1} at {2}</source>
+        <translation>{0} — {1}，于 {2}</translation>
+    </message>
+    <message>
+        <source>{0} — replay unavailable</source>
+        <translation>{0} — 无法回放</translation>
+    </message>
+    <message>
+        <source>The recording cannot be played: {0}</source>
+        <translation>无法播放录像：{0}</translation>
+    </message>
+    <message>
+        <source> · SIMULATED camera</source>
+        <translation> · 模拟摄像头 SIMULATED</translation>
+    </message>
+    <message>
+        <source> · its start time is unknown: not in sync</source>
+        <translation> · 开始时间未知：未同步</translation>
+    </message>
+    <message>
+        <source>Recording {0}{1}{2}</source>
+        <translation>录像 {0}{1}{2}</translation>
+    </message>
+    <message>
+        <source>{0} ({1}): {2} samples, {3} strokes, {4:.2f} s on the session clock</source>
+        <translation>{0}（{1}）：{2} 个采样点，{3} 笔，会话时钟 {4:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>; {0:.2f} s on the pad&apos;s own clock (a simulated pad replays a recorded signature at its own pace)</source>
+        <translation>；签名板自身时钟 {0:.2f} 秒（模拟签名板以自己的速度重放录制的签名）</translation>
+    </message>
+    <message>
+        <source>; the pen track inside the signature has no session times, so it is not placed on a recording</source>
+        <translation>；签名内的笔迹数据没有会话时间，因此不与录像对齐</translation>
+    </message>
+    <message>
+        <source>No signature to replay.</source>
+        <translation>没有可回放的签名。</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <source>{0} — {1} passed, {2} failed, {3} warnings, {4} not checked</source>
+        <translation>{0} — 通过 {1}，失败 {2}，注意 {3}，未检查 {4}</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Of</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Details of the selected check</source>
+        <translation>所选检查项的详情</translation>
+    </message>
+    <message>
+        <source>Open an evidence package or a sealed PDF to verify it (File ▸ Open, or drop it on this window).</source>
+        <translation>打开证据包或已封存的 PDF 进行验证（文件 ▸ 打开，或拖放到此窗口）。</translation>
+    </message>
+    <message>
+        <source>Subject: {0}</source>
+        <translation>对象：{0}</translation>
+    </message>
+    <message>
+        <source>Trust roots given by you: the result is trusted as far as they are.</source>
+        <translation>信任根由您指定：结果的可信程度以这些根证书为准。</translation>
+    </message>
+    <message>
+        <source>No trust roots were given: the package&apos;s own roots were used, so nothing here is trusted. Add the site&apos;s root under Verification options.</source>
+        <translation>未指定信任根：使用了证据包自带的根证书，因此结果不构成信任。请在“验证选项”中添加本单位的根证书。</translation>
+    </message>
+    <message>
+        <source>Archive key given: evidence decrypted and compared.</source>
+        <translation>已提供档案密钥：证据已解密并比对。</translation>
+    </message>
+    <message>
+        <source>No archive key: biometric evidence and pen-track replay are not available.</source>
+        <translation>未提供档案密钥：无法比对生物特征证据，也无法回放笔迹。</translation>
+    </message>
+    <message>
+        <source>SIMULATED devices were used: {0}</source>
+        <translation>使用了模拟设备 SIMULATED：{0}</translation>
+    </message>
+    <message>
+        <source>Reason: {0} ({1})</source>
+        <translation>原因：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Message: {0}</source>
+        <translation>说明：{0}</translation>
+    </message>
+    <message>
+        <source>Details:</source>
+        <translation>详情：</translation>
+    </message>
+</context>
+<context>
     <name>SignatoryPanel</name>
     <message>
         <source>Order</source>
@@ -544,6 +773,301 @@ The details are in {1}.</source>
     <message>
         <source>Draft…</source>
         <translation>起草……</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>Page shown</source>
+        <translation>页面显示</translation>
+    </message>
+    <message>
+        <source>Stroke</source>
+        <translation>笔画</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>指纹</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Hand-over</source>
+        <translation>签名交接</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录像</translation>
+    </message>
+    <message>
+        <source>Recording gap</source>
+        <translation>录像中断</translation>
+    </message>
+    <message>
+        <source>Seal</source>
+        <translation>电子印章</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>笔录</translation>
+    </message>
+    <message>
+        <source>Pad</source>
+        <translation>签名板</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已验证</translation>
+    </message>
+    <message>
+        <source>FAULT</source>
+        <translation>有错误</translation>
+    </message>
+    <message>
+        <source>not covered by the seal</source>
+        <translation>未被电子印章覆盖</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>未验证</translation>
+    </message>
+    <message>
+        <source>S&amp;tation:</source>
+        <translation>终端(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Only entries that did not verify</source>
+        <translation>只显示未通过验证的记录</translation>
+    </message>
+    <message>
+        <source>All stations</source>
+        <translation>全部终端</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>终端</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>签名栏</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Capture-log events</source>
+        <translation>采集日志事件</translation>
+    </message>
+    <message>
+        <source>Selected log entry</source>
+        <translation>所选日志记录</translation>
+    </message>
+    <message>
+        <source>{0} {1} ({2} ms)</source>
+        <translation>{0} 第 {1} 页（{2} 毫秒）</translation>
+    </message>
+    <message>
+        <source>{0}: {1} samples</source>
+        <translation>{0}：{1} 个采样点</translation>
+    </message>
+    <message>
+        <source>{0} at {1}, line {2} of its log</source>
+        <translation>{0}，{1}，日志第 {2} 行</translation>
+    </message>
+    <message>
+        <source>Time: {0} (session clock {1} µs)</source>
+        <translation>时间：{0}（会话时钟 {1} 微秒）</translation>
+    </message>
+    <message>
+        <source>Verification: {0}</source>
+        <translation>验证：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>VerifierWindow</name>
+    <message>
+        <source>Inkseal — Verifier {0}</source>
+        <translation>Inkseal — 验证 {0}</translation>
+    </message>
+    <message>
+        <source>&amp;Open package or PDF…</source>
+        <translation>打开证据包或 PDF(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open package &amp;folder…</source>
+        <translation>打开证据包文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Verification &amp;options…</source>
+        <translation>验证选项(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Verify again</source>
+        <translation>重新验证(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Export report as &amp;HTML…</source>
+        <translation>导出 HTML 报告(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Export report as &amp;PDF…</source>
+        <translation>导出 PDF 报告(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Play or pause the replay</source>
+        <translation>播放或暂停回放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Switch &amp;language</source>
+        <translation>切换语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Go to the report</source>
+        <translation>转到验证报告</translation>
+    </message>
+    <message>
+        <source>Go to the replay</source>
+        <translation>转到回放</translation>
+    </message>
+    <message>
+        <source>Go to the timeline</source>
+        <translation>转到时间线</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>验证报告</translation>
+    </message>
+    <message>
+        <source>Replay and timeline</source>
+        <translation>回放与时间线</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n trust root(s) given</source>
+        <translation>
+            <numerusform>已指定 %n 个信任根</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no trust roots given (results untrusted)</source>
+        <translation>未指定信任根（结果不构成信任）</translation>
+    </message>
+    <message>
+        <source>archive key loaded</source>
+        <translation>已载入档案密钥</translation>
+    </message>
+    <message>
+        <source>no archive key (no biometric checks, no replay)</source>
+        <translation>未提供档案密钥（不比对生物特征，不回放）</translation>
+    </message>
+    <message>
+        <source>Open an evidence package or a sealed PDF</source>
+        <translation>打开证据包或已封存的 PDF</translation>
+    </message>
+    <message>
+        <source>Packages and PDFs (*.zip *.pdf);;All files (*)</source>
+        <translation>证据包和 PDF (*.zip *.pdf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open a package folder</source>
+        <translation>打开证据包文件夹</translation>
+    </message>
+    <message>
+        <source>Verifying signatures, logs, recordings and files…</source>
+        <translation>正在验证签名、日志、录像和文件…</translation>
+    </message>
+    <message>
+        <source>Reading the capture logs…</source>
+        <translation>正在读取采集日志…</translation>
+    </message>
+    <message>
+        <source>Opening the evidence…</source>
+        <translation>正在打开证据…</translation>
+    </message>
+    <message>
+        <source>Finding the recordings…</source>
+        <translation>正在查找录像…</translation>
+    </message>
+    <message>
+        <source>Verifying {0}…</source>
+        <translation>正在验证 {0}…</translation>
+    </message>
+    <message>
+        <source>The verification could not run; see the message.</source>
+        <translation>验证无法进行，请查看提示信息。</translation>
+    </message>
+    <message>
+        <source>Verification cancelled.</source>
+        <translation>验证已取消。</translation>
+    </message>
+    <message>
+        <source>Opening the archive key…</source>
+        <translation>正在打开档案密钥…</translation>
+    </message>
+    <message>
+        <source>HTML pages (*.html)</source>
+        <translation>HTML 网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>导出验证报告</translation>
+    </message>
+    <message>
+        <source>Inkseal verification report</source>
+        <translation>Inkseal 验证报告</translation>
+    </message>
+    <message>
+        <source>Report written to {0}</source>
+        <translation>报告已写入 {0}</translation>
+    </message>
+    <message>
+        <source>Writing {0}…</source>
+        <translation>正在写入 {0}…</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPane</name>
+    <message>
+        <source>No recording for this station.</source>
+        <translation>此终端没有录像。</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录像</translation>
     </message>
 </context>
 <context>
