@@ -1,0 +1,38 @@
+"""A station's session clock against its recording's time."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.ui.verifier.contents import VerifiedPackage
+from app.ui.verifier.media_clock import MediaClock, media_clock
+from devices.av import parse_segment_list
+
+
+@given(st.integers(0, 10**12), st.floats(-2000, 2000), st.floats(0, 36_000))
+def test_the_mapping_goes_both_ways(origin: int, ppm: float, media_s: float) -> None:
+    clock = MediaClock(origin, ppm)
+    assert abs(clock.media_s(clock.mono_us(media_s)) - media_s) < 1e-6
+
+
+def test_a_fast_microphone_stretches_media_time() -> None:
+    clock = MediaClock(1_000_000, 100.0)
+    assert abs(clock.media_s(11_000_000) - 10.001) < 1e-9
+
+
+def test_the_recording_starts_when_its_list_says(verified: VerifiedPackage) -> None:
+    for station, media in verified.media.items():
+        log = next(log for log in verified.logs if log.station == station)
+        started = next(e for e in log.entries if e.kind == "av.started")
+        assert media.clock is not None
+        # Logged right after the recorder started: within a few tens of milliseconds.
+        assert 0 < started.mono_us - media.clock.origin_mono_us < 200_000
+        first = next(e for e in log.entries if e.kind == "av.segment")
+        # A segment is logged once written, after the media time it ends at.
+        assert media.clock.media_s(first.mono_us) > first.data["last_ms"] / 1000
+
+
+def test_a_list_without_a_start_time_gives_no_clock() -> None:
+    listing = parse_segment_list("inkseal-segments\t1\nfile\tx.mkv\ncreated\tsoon\n")
+    assert media_clock(listing, 0) is None
