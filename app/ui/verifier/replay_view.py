@@ -239,6 +239,12 @@ class ReplayView(Retranslating, QWidget):
         elif ink is not None:
             self._set_range(float(ink.start_us) - LEAD_US, float(ink.end_us) + LEAD_US)
             self.seek(ink.start_us - LEAD_US)
+        else:
+            # No pen track to replay: still the station's recording, from the turn's start.
+            turn = next((e for e in self.package.timeline if e.field == field), None)
+            if turn is not None:
+                self.select_station(turn.station, keep_position=True)
+                self.seek(turn.mono_us - LEAD_US)
         self._show_ink_state()
 
     def select_station(self, station: str, *, keep_position: bool = False) -> None:

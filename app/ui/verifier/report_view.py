@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,9 +36,9 @@ def check_name(check: Check, language: str) -> str:
 
 
 def check_reason(check: Check, language: str) -> str:
-    """The reason in words: Chinese from the domain's table, English from the check itself."""
+    """The reason in words: Chinese from the domain's table, English from its code."""
     if language == "en":
-        return check.message
+        return check.reason.replace("_", " ")
     zh = check.details.get("zh")
     return zh if isinstance(zh, str) else REASONS_ZH.get(check.reason, check.reason)
 
@@ -57,9 +59,11 @@ class ReportView(Retranslating, QWidget):
         self.facts_label = QLabel(self)
         self.facts_label.setWordWrap(True)
         set_role(self.facts_label, "hint")
+        for label in (self.outcome_label, self.facts_label):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.checks = QTreeWidget(self)
         self.checks.setObjectName("verifier-checks")
-        self.checks.setColumnCount(4)
+        self.checks.setColumnCount(5)
         self.checks.setRootIsDecorated(False)
         self.checks.setUniformRowHeights(True)
         self.checks.setAlternatingRowColors(True)
@@ -67,7 +71,9 @@ class ReportView(Retranslating, QWidget):
         header = self.checks.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 260)
         header.setStretchLastSection(True)
         self.checks.currentItemChanged.connect(self._selected)
         self.details = QPlainTextEdit(self)
@@ -113,7 +119,7 @@ class ReportView(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.checks.setHeaderLabels([self.tr("Verdict"), self.tr("Check"), self.tr("Of"),
-                                     self.tr("Reason")])
+                                     self.tr("Reason"), self.tr("Message")])
         self.checks.setAccessibleName(self.tr("Checks"))
         self.details.setAccessibleName(self.tr("Details of the selected check"))
         report = self.report
@@ -132,7 +138,19 @@ class ReportView(Retranslating, QWidget):
             f"font-weight: 600; font-size: 13pt; padding: 6px; color: white; "
             f"background: {tone_colour(tone).name()};")
         self.facts_label.setText(self._facts(report))
+        self._fit_labels()
         self._fill(report)
+
+    def _fit_labels(self) -> None:
+        # Never squeezed by the list below (the verdict is the first thing to read): a
+        # wrapped label's height depends on its width, which the layout does not ask here.
+        width = max(self.width() - 24, 200)
+        for label in (self.outcome_label, self.facts_label):
+            label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_labels()
 
     def _facts(self, report: PackageReport) -> str:
         parts = [self.tr("Subject: {0}").format(report.subject),
@@ -159,7 +177,7 @@ class ReportView(Retranslating, QWidget):
             tone = tone_of_verdict(check.verdict)
             item = QTreeWidgetItem([verdict_text(check.verdict, language),
                                     check_name(check, language), check.subject,
-                                    check_reason(check, language)])
+                                    check_reason(check, language), check.message])
             item.setIcon(0, tone_icon(tone))
             item.setForeground(0, tone_colour(tone))
             item.setToolTip(3, check.message)
