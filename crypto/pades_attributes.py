@@ -111,7 +111,11 @@ def _register() -> None:
                             (oids.ATTR_CAPTURE_CHECKPOINT, CHECKPOINT_ATTRIBUTE,
                              _SetOfCheckpoints)):
         cms.CMSAttributeType._map[oid] = name  # noqa: SLF001 - asn1crypto's only extension point
-        cms.CMSAttributeType._reverse_map = None  # noqa: SLF001 - rebuilt lazily from _map
+        # asn1crypto builds the reverse map once per class, on first use: extend it if it
+        # exists already (clearing it would break every later lookup by name).
+        reverse = cms.CMSAttributeType._reverse_map  # noqa: SLF001
+        if reverse is not None:
+            reverse[name] = oid
         cms.CMSAttribute._oid_specs[name] = spec  # noqa: SLF001
 
 
