@@ -646,6 +646,10 @@ The details are in {1}.</source>
         <translation>原因</translation>
     </message>
     <message>
+        <source>Message</source>
+        <translation>说明</translation>
+    </message>
+    <message>
         <source>Checks</source>
         <translation>检查项</translation>
     </message>

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -228,6 +229,10 @@ class VerifierWindow(Retranslating, QMainWindow):
         if previous is not None:
             previous.close()
         self._update_actions()
+        if QApplication.activeWindow() is None and self.isVisible():
+            # The progress dialog has gone; without a window manager (a kiosk, a virtual
+            # screen) nobody hands the keyboard back to this window.
+            self.activateWindow()
         self.verified.emit(package)
 
     def _verify_failed(self, error: BaseException) -> None:
