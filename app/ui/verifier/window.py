@@ -39,6 +39,7 @@ class VerifierWindow(Retranslating, QMainWindow):
     """One window per package being verified; ``path`` opens at once when given."""
 
     verified = Signal(object)   # the VerifiedPackage now shown
+    ready = Signal()            # a verification's result is on screen (startup probe)
     exported = Signal(str)      # the path of a report just written
     options_loaded = Signal()
 
@@ -234,6 +235,7 @@ class VerifierWindow(Retranslating, QMainWindow):
             # screen) nobody hands the keyboard back to this window.
             self.activateWindow()
         self.verified.emit(package)
+        self.ready.emit()
 
     def _verify_failed(self, error: BaseException) -> None:
         self.statusBar().showMessage(self.tr("The verification could not run; see the message."))
