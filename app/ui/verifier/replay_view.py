@@ -27,6 +27,7 @@ from app.ui.i18n import Retranslating
 from app.ui.style import set_role
 from app.ui.verifier.contents import StationMedia, VerifiedPackage
 from app.ui.verifier.ink_canvas import InkCanvas
+from app.ui.verifier.replay_model import signature_at, station_range, stations_of
 from app.ui.verifier.signature_ink import ReplayUnavailable, SignatureInk
 from app.ui.verifier.video_pane import VideoPane
 from app.ui.verifier.video import DecodedFrame, VideoDecoder
@@ -182,12 +183,7 @@ class ReplayView(Retranslating, QWidget):
         """Replay ``package`` (None: nothing)."""
         self.pause()
         self.package = package
-        stations: list[str] = []
-        if package is not None:
-            stations = [log.station for log in package.logs]
-            for name in [*package.media, *(s.station for s in package.signatures.values())]:
-                if name and name not in stations:
-                    stations.append(name)
+        stations = stations_of(package) if package is not None else []
         self._stations = stations
         self.station_combo.clear()
         for name in stations:
@@ -255,28 +251,10 @@ class ReplayView(Retranslating, QWidget):
         if station != self.station:
             self.station = station
             self._open_decoder(self.package.media.get(station))
-            self._set_range(*self._station_range(station))
+            self._set_range(*station_range(self.package, station))
             if not keep_position:
                 self.seek(self.range_us[0])
         self._show_video_state()
-
-    def _station_range(self, station: str) -> tuple[float, float]:
-        assert self.package is not None
-        starts, ends = [], []
-        for log in self.package.logs:
-            if log.station == station and log.entries:
-                starts.append(float(log.entries[0].mono_us))
-                ends.append(float(log.entries[-1].mono_us))
-        media = self.package.media.get(station)
-        if media is not None and media.clock is not None:
-            starts.append(float(media.clock.origin_mono_us))
-        for ink in self.package.signatures.values():
-            if ink.station == station and ink.on_session_clock:
-                starts.append(float(ink.start_us))
-                ends.append(float(ink.end_us))
-        if not starts:
-            return 0.0, 0.0
-        return min(starts), max([*ends, *starts])
 
     def _set_range(self, start: float, end: float) -> None:
         self.range_us = (start, max(end, start))
@@ -355,15 +333,9 @@ class ReplayView(Retranslating, QWidget):
         """While playing a station, the ink shows its signature under way (or last done)."""
         if self.package is None or not self.station:
             return
-        candidates = sorted((ink.start_us, field) for field, ink in
-                            self.package.signatures.items()
-                            if ink.station == self.station and ink.on_session_clock)
-        if not candidates:
+        chosen = signature_at(self.package, self.station, self.position_us + LEAD_US)
+        if chosen is None:
             return
-        chosen = candidates[0][1]
-        for start, field in candidates:
-            if start <= self.position_us + LEAD_US:
-                chosen = field
         ink = self.package.signatures[chosen]
         if ink is not self.signature:
             self.signature = ink
