@@ -33,8 +33,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from crypto.pki import Kind  # noqa: E402
 from records.link import (InkBatch, InkSample, LinkState, PeerPolicy, Received,  # noqa: E402
-                          Role, TerminalEndpoint, UploadStored, WorkstationEndpoint,
+                          Side, TerminalEndpoint, UploadStored, WorkstationEndpoint,
                           client_context, load_ca_certificates, server_context)
 from records.link.tls import LinkIdentity  # noqa: E402
 
@@ -74,7 +75,7 @@ def load_note(before: tuple[float, float, float], after: tuple[float, float, flo
 # --- the terminal, in its own process --------------------------------------------------------
 
 def terminal_process(address, identity: LinkIdentity, ca_path: str, state_dir: str, conn) -> None:
-    policy = PeerPolicy(load_ca_certificates([ca_path]), Role.WORKSTATION)
+    policy = PeerPolicy.expecting(Side.WORKSTATION, load_ca_certificates([ca_path]))
     term = TerminalEndpoint(connect=address, identity=identity, policy=policy,
                             state_dir=Path(state_dir), station="bench-terminal")
     term.start()
@@ -162,7 +163,7 @@ def ink_report(label: str, rows: list[tuple[int, int]], sent: int) -> tuple[floa
 
 def plain_client(address, identity: LinkIdentity, ca_path: str, path: str, conn) -> None:
     async def run() -> None:
-        policy = PeerPolicy(load_ca_certificates([ca_path]), Role.WORKSTATION)
+        policy = PeerPolicy.expecting(Side.WORKSTATION, load_ca_certificates([ca_path]))
         reader, writer = await asyncio.open_connection(*address, ssl=client_context(identity, policy))
         conn.send(("copy-started", time.perf_counter_ns()))
         cpu0 = cpu_seconds()
@@ -184,7 +185,7 @@ def plain_copy(address_holder, identity_ws, identity_t, site_ca: str, path: Path
     result: dict[str, int] = {}
 
     async def serve() -> None:
-        policy = PeerPolicy(load_ca_certificates([site_ca]), Role.TERMINAL)
+        policy = PeerPolicy.expecting(Side.TERMINAL, load_ca_certificates([site_ca]))
 
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -252,17 +253,17 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=None, help="scratch directory (default: /tmp)")
     args = parser.parse_args()
 
-    from tests.records.link.certs import SiteCA
+    from tests.records.link.certs import LinkSite
 
     load_before = os.getloadavg()
     print(f"machine: {machine()}")
     scratch = Path(tempfile.mkdtemp(prefix="inkseal-bench-link-", dir=args.dir))
-    site = SiteCA(scratch / "pki")
-    id_ws = site.issue("bench-workstation", Role.WORKSTATION)
-    id_t = site.issue("bench-terminal", Role.TERMINAL)
+    site = LinkSite(scratch / "pki")
+    id_ws = site.issue("bench-workstation", Kind.WORKSTATION)
+    id_t = site.issue("bench-terminal", Kind.TERMINAL)
     arrivals = Arrivals()
     ws = WorkstationEndpoint(listen=("127.0.0.1", 0), identity=id_ws,
-                             policy=PeerPolicy((site.cert,), Role.TERMINAL),
+                             policy=PeerPolicy.expecting(Side.TERMINAL, (site.cert,)),
                              state_dir=scratch / "ws", station="bench-workstation",
                              on_event=arrivals.on_event)
     ws.start()

@@ -36,14 +36,16 @@ upload.status      W     control   verified bytes held: resume / rewind / progre
 upload.done        W     durable   the whole file's SHA-256 matched or not
 =================  ====  ========  =========================================================
 
-Role convention until the site PKI settles its own (``PeerPolicy.roles_of`` replaces it): an
-extended key usage OID under ``1.3.6.1.4.1.61524.1`` — ``.1`` workstation, ``.2`` terminal,
-``.3`` officer, ``.4`` seal, ``.5`` log signing, ``.6`` archive.
+Roles come from the site PKI (``crypto.pki.roles_of``, certificate policy OIDs): a terminal
+connects with its ``terminal-tls`` certificate, the workstation listens with its
+``workstation-tls`` one; no other certificate of the site (officer, seal, signing or log keys)
+can take part. ``site_credentials`` takes both from a site PKI, ``file_credentials`` from the
+``link.ca``/``link.cert``/``link.key`` files.
 """
 
 from records.link.batcher import InkBatcher
 from records.link.brain import ScriptedBrain, Script, TerminalBrain
-from records.link.endpoint import Backoff, LinkEndpoint, link_credentials
+from records.link.endpoint import Backoff, LinkEndpoint
 from records.link.errors import (CloseReason, LinkConfigError, LinkError, PeerRejected,
                                  ProtocolViolation, UploadError)
 from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
@@ -59,8 +61,8 @@ from records.link.messages import (MESSAGE_TYPES, PROTOCOL_VERSIONS, Delivery, I
                                    PreviewFrame, RecordClose, RecordConfirm, RecordOffer,
                                    SignatureResult, TurnBegin, TurnCancel, UploadBegin,
                                    UploadDone)
-from records.link.peers import (ROLE_ARC, PeerIdentity, PeerPolicy, Role, load_ca_certificates,
-                                roles_from_extended_key_usage)
+from records.link.peers import PeerIdentity, PeerPolicy, Side, load_ca_certificates
+from records.link.credentials import file_credentials, site_credentials
 from records.link.protocol import LinkProtocol, LinkTimings, Phase
 from records.link.sides import TerminalProtocol, WorkstationProtocol
 from records.link.status import LinkState, LinkStatus, describe_status
@@ -71,18 +73,17 @@ from records.link.upload import FileSource, UploadSource, file_sha256
 from records.link.workstation import WorkstationEndpoint
 
 __all__ = [
-    "MESSAGE_TYPES", "PROTOCOL_VERSIONS", "ROLE_ARC", "Acknowledged", "Backoff", "CloseConnection",
+    "MESSAGE_TYPES", "PROTOCOL_VERSIONS", "Acknowledged", "Backoff", "CloseConnection",
     "CloseReason", "Delivery", "FileSource", "InkBatch", "InkBatcher", "InkClear", "InkSample",
     "Journal", "LinkConfigError", "LinkEndpoint", "LinkError", "LinkEvent", "LinkIdentity",
     "LinkProtocol", "LinkState", "LinkStatus", "LinkTimings", "LogCheckpoint", "LogEntry",
     "Message", "PageView", "PeerIdentity", "PeerPolicy", "PeerRejected", "Phase", "PreviewFrame",
     "ProtocolViolation", "Received", "RecordClose", "RecordConfirm", "RecordOffer",
-    "RecordRefused", "RecordVerified", "Role", "Script", "ScriptedBrain", "SessionOpened", "SessionReplaced",
+    "RecordRefused", "RecordVerified", "Side", "Script", "ScriptedBrain", "SessionOpened", "SessionReplaced",
     "SignatureResult", "TerminalBrain", "TerminalEndpoint", "TerminalProtocol",
     "TransportTimings", "TurnBegin", "TurnCancel", "UploadBegin", "UploadData", "UploadDone",
     "UploadError", "UploadFinished", "UploadProgress", "UploadQueried", "UploadRequested",
     "UploadSource", "UploadStored", "WorkstationEndpoint", "WorkstationProtocol",
-    "client_context", "describe_status", "file_sha256", "link_credentials",
-    "load_ca_certificates", "parse_address", "roles_from_extended_key_usage", "run_until_stopped",
+    "client_context", "describe_status", "file_sha256", "load_ca_certificates", "parse_address", "file_credentials", "site_credentials", "run_until_stopped",
     "server_context", "terminal_endpoint", "workstation_endpoint",
 ]

@@ -16,22 +16,19 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from websockets.asyncio.connection import Connection
 
 from records.link.allocator import keep_freed_buffers
-from records.link.errors import CloseReason, LinkConfigError
+from records.link.errors import CloseReason
 from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
                                  SessionOpened, UploadData, UploadProgress, UploadQueried)
 from records.link.messages import InkBatch, Message, PreviewFrame
-from records.link.peers import PeerPolicy, Role, load_ca_certificates
 from records.link.protocol import LinkProtocol
 from records.link.status import LinkState, LinkStatus, describe_status
-from records.link.tls import LinkIdentity
 from records.link.transport import TransportTimings, pump_connection
 
-__all__ = ["Backoff", "EventCallback", "LinkEndpoint", "StatusCallback", "link_credentials"]
+__all__ = ["Backoff", "EventCallback", "LinkEndpoint", "StatusCallback"]
 
 log = logging.getLogger("inkseal.link")
 
@@ -53,16 +50,6 @@ class Backoff:
         """Seconds to wait before attempt number ``attempt + 1``."""
         base = min(self.maximum, self.initial * self.factor ** max(0, attempt - 1))
         return base * (1 + self.jitter * (2 * rng.random() - 1))
-
-
-def link_credentials(ca: str | Path, cert: str | Path, key: str | Path, *, expect: Role,
-                     key_password: bytes | None = None) -> tuple[LinkIdentity, PeerPolicy]:
-    """This machine's identity and the policy for its peer, from the ``link.*`` settings files."""
-    for label, path in (("link.ca", ca), ("link.cert", cert), ("link.key", key)):
-        if not str(path):
-            raise LinkConfigError(f"{label} is not set", reason="not-configured")
-    policy = PeerPolicy(trusted_cas=load_ca_certificates([ca]), expected_role=expect)
-    return LinkIdentity(Path(cert), Path(key), key_password), policy
 
 
 # Plumbing between the protocol and storage; the application never needs to see these.

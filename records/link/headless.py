@@ -13,8 +13,9 @@ import threading
 from pathlib import Path
 
 from records.link.brain import TerminalBrain
-from records.link.endpoint import EventCallback, LinkEndpoint, StatusCallback, link_credentials
-from records.link.peers import Role
+from records.link.credentials import file_credentials
+from records.link.endpoint import EventCallback, LinkEndpoint, StatusCallback
+from records.link.peers import Side
 from records.link.terminal import TerminalEndpoint
 from records.link.transport import parse_address
 from records.link.workstation import WorkstationEndpoint
@@ -29,7 +30,7 @@ def workstation_endpoint(*, listen: str, ca: str | Path, cert: str | Path, key: 
                          on_event: EventCallback | None = None,
                          on_status: StatusCallback | None = None) -> WorkstationEndpoint:
     """A workstation endpoint listening on ``listen`` ('HOST:PORT'); not started yet."""
-    identity, policy = link_credentials(ca, cert, key, expect=Role.TERMINAL, key_password=key_password)
+    identity, policy = file_credentials(ca, cert, key, side=Side.WORKSTATION, key_password=key_password)
     return WorkstationEndpoint(listen=parse_address(listen), identity=identity, policy=policy,
                                state_dir=Path(state_dir), station=station, on_event=on_event,
                                on_status=on_status)
@@ -40,7 +41,7 @@ def terminal_endpoint(*, connect: str, ca: str | Path, cert: str | Path, key: st
                       brain: TerminalBrain | None = None, on_event: EventCallback | None = None,
                       on_status: StatusCallback | None = None) -> TerminalEndpoint:
     """A terminal endpoint that will connect to ``connect`` ('HOST:PORT'); not started yet."""
-    identity, policy = link_credentials(ca, cert, key, expect=Role.WORKSTATION,
+    identity, policy = file_credentials(ca, cert, key, side=Side.TERMINAL,
                                         key_password=key_password)
     return TerminalEndpoint(connect=parse_address(connect), identity=identity, policy=policy,
                             state_dir=Path(state_dir), station=station, brain=brain,

@@ -9,7 +9,7 @@ from typing import Any
 
 from records.link.errors import CloseReason, ProtocolViolation
 from records.link.ink import InkSample
-from records.link.peers import Role
+from records.link.peers import Side
 from records.link.schema import Delivery, Message, build_message, one_of
 from records.link.schema import payload_field as _payload
 
@@ -77,7 +77,7 @@ class Beat(Message):
 class RecordOffer(Message):
     """The exact PDF bytes of a record and their SHA-256, pushed to the terminal."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "record.offer", Role.WORKSTATION, Delivery.DURABLE, 64 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "record.offer", Side.WORKSTATION, Delivery.DURABLE, 64 << 20
     record_id: str
     title: str
     sha256: str
@@ -90,7 +90,7 @@ class RecordOffer(Message):
 class RecordConfirm(Message):
     """The terminal's verdict on an offer: the hash it computed and whether it will show it."""
 
-    KIND, SENDER, DELIVERY = "record.confirm", Role.TERMINAL, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "record.confirm", Side.TERMINAL, Delivery.DURABLE
     record_id: str
     sha256: str
     accepted: bool
@@ -101,7 +101,7 @@ class RecordConfirm(Message):
 class RecordClose(Message):
     """The workstation is done with a record on this terminal (sealed, withdrawn)."""
 
-    KIND, SENDER, DELIVERY = "record.close", Role.WORKSTATION, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "record.close", Side.WORKSTATION, Delivery.DURABLE
     record_id: str
     reason: str
 
@@ -110,7 +110,7 @@ class RecordClose(Message):
 class PageView(Message):
     """A page of the record was shown or hidden on the terminal, at a session-clock time."""
 
-    KIND, SENDER, DELIVERY = "page.view", Role.TERMINAL, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "page.view", Side.TERMINAL, Delivery.DURABLE
     record_id: str
     page: int
     event: str
@@ -124,7 +124,7 @@ class PageView(Message):
 class TurnBegin(Message):
     """Whose turn it is to sign, and the prompt the pad shows, in Chinese and English."""
 
-    KIND, SENDER, DELIVERY = "turn.begin", Role.WORKSTATION, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "turn.begin", Side.WORKSTATION, Delivery.DURABLE
     record_id: str
     turn: int
     signatory_id: str
@@ -138,7 +138,7 @@ class TurnBegin(Message):
 class TurnCancel(Message):
     """The workstation calls a signing turn off."""
 
-    KIND, SENDER, DELIVERY = "turn.cancel", Role.WORKSTATION, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "turn.cancel", Side.WORKSTATION, Delivery.DURABLE
     record_id: str
     turn: int
     reason: str
@@ -148,7 +148,7 @@ class TurnCancel(Message):
 class InkBatch(Message):
     """Pen samples of one stroke, about 16 ms worth, mirrored live; ``first`` is the turn index."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "ink.batch", Role.TERMINAL, Delivery.RELIABLE, 1 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "ink.batch", Side.TERMINAL, Delivery.RELIABLE, 1 << 20
     record_id: str
     turn: int
     stroke: int
@@ -160,7 +160,7 @@ class InkBatch(Message):
 class InkClear(Message):
     """The signatory cleared the pad (logged, never hidden); ink of the turn starts over."""
 
-    KIND, SENDER, DELIVERY = "ink.clear", Role.TERMINAL, Delivery.RELIABLE
+    KIND, SENDER, DELIVERY = "ink.clear", Side.TERMINAL, Delivery.RELIABLE
     record_id: str
     turn: int
     reason: str
@@ -170,7 +170,7 @@ class InkClear(Message):
 class PreviewFrame(Message):
     """A small camera preview JPEG; droppable, never in the way of ink."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "preview.frame", Role.TERMINAL, Delivery.PREVIEW, 512 << 10
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "preview.frame", Side.TERMINAL, Delivery.PREVIEW, 512 << 10
     at_ns: int
     width: int
     height: int
@@ -185,7 +185,7 @@ class PreviewFrame(Message):
 class SignatureResult(Message):
     """How a signatory's turn ended, with their evidence bundle (opaque bytes) and its hash."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "signature.result", Role.TERMINAL, Delivery.DURABLE, 64 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "signature.result", Side.TERMINAL, Delivery.DURABLE, 64 << 20
     record_id: str
     turn: int
     signatory_id: str
@@ -205,7 +205,7 @@ class SignatureResult(Message):
 class LogEntry(Message):
     """One capture-log entry of the terminal, opaque to the link, delivered once and in order."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.entry", Role.TERMINAL, Delivery.DURABLE, 16 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.entry", Side.TERMINAL, Delivery.DURABLE, 16 << 20
     log_id: str
     index: int
     entry: bytes = _payload()
@@ -215,7 +215,7 @@ class LogEntry(Message):
 class LogCheckpoint(Message):
     """A signed checkpoint of the terminal's capture log, opaque to the link."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.checkpoint", Role.TERMINAL, Delivery.DURABLE, 1 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.checkpoint", Side.TERMINAL, Delivery.DURABLE, 1 << 20
     log_id: str
     index: int
     checkpoint: bytes = _payload()
@@ -227,7 +227,7 @@ class LogCheckpoint(Message):
 class UploadBegin(Message):
     """A file the terminal will upload in chunks: its size and SHA-256."""
 
-    KIND, SENDER, DELIVERY = "upload.begin", Role.TERMINAL, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "upload.begin", Side.TERMINAL, Delivery.DURABLE
     upload_id: str
     name: str
     media_type: str
@@ -246,7 +246,7 @@ class UploadBegin(Message):
 class UploadQuery(Message):
     """After a reconnect: where does the receiver stand with this upload?"""
 
-    KIND, SENDER = "upload.query", Role.TERMINAL
+    KIND, SENDER = "upload.query", Side.TERMINAL
     upload_id: str
 
 
@@ -254,7 +254,7 @@ class UploadQuery(Message):
 class UploadChunk(Message):
     """Bytes of an upload at ``offset``, with their own SHA-256."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "upload.chunk", Role.TERMINAL, Delivery.BULK, 4 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "upload.chunk", Side.TERMINAL, Delivery.BULK, 4 << 20
     upload_id: str
     offset: int
     sha256: str
@@ -270,7 +270,7 @@ class UploadStatus(Message):
     upload again).
     """
 
-    KIND, SENDER = "upload.status", Role.WORKSTATION
+    KIND, SENDER = "upload.status", Side.WORKSTATION
     upload_id: str
     have: int
     action: str
@@ -284,7 +284,7 @@ class UploadStatus(Message):
 class UploadDone(Message):
     """The receiver's final word: the whole file's SHA-256 matched (``ok``) or not."""
 
-    KIND, SENDER, DELIVERY = "upload.done", Role.WORKSTATION, Delivery.DURABLE
+    KIND, SENDER, DELIVERY = "upload.done", Side.WORKSTATION, Delivery.DURABLE
     upload_id: str
     ok: bool
     size: int

@@ -1,9 +1,10 @@
-"""Who may be at the other end: site roles, how a certificate shows its role, the peer policy.
+"""Who may be at the other end: the two sides of the link, and the peer policy.
 
-The convention used until the site PKI settles its own: a certificate's role is an extended
-key usage OID under the arc ``1.3.6.1.4.1.61524.1`` (``.1`` workstation, ``.2`` terminal,
-``.3`` officer, ``.4`` seal, ``.5`` log signing, ``.6`` archive). A site with another
-convention replaces ``PeerPolicy.roles_of`` and nothing else.
+A certificate shows its site role through the certificate policy OIDs of ``crypto.pki``
+(``crypto.pki.roles_of``): a terminal connects with a ``terminal-tls`` certificate, a
+workstation listens with a ``workstation-tls`` one. Any other certificate of the site (a
+terminal's signing or log key, an officer's, the seal's, the TSA's) cannot take part in the
+link at all: TLS refuses those without the TLS usages, the policy refuses the rest by role.
 """
 
 from __future__ import annotations
@@ -17,59 +18,42 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
+from crypto.pki import Role, roles_of
 from records.link.errors import LinkConfigError, PeerRejected
 
-__all__ = [
-    "ROLE_ARC",
-    "PeerIdentity",
-    "PeerPolicy",
-    "Role",
-    "load_ca_certificates",
-    "roles_from_extended_key_usage",
-]
-
-ROLE_ARC = "1.3.6.1.4.1.61524.1"
+__all__ = ["PeerIdentity", "PeerPolicy", "Side", "load_ca_certificates"]
 
 
-class Role(Enum):
-    """A site role a certificate can be issued for; the value is the last arc of its OID."""
+class Side(Enum):
+    """One end of the link: the workstation listens, the terminal connects."""
 
-    WORKSTATION = 1
-    TERMINAL = 2
-    OFFICER = 3
-    SEAL = 4
-    LOG_SIGNING = 5
-    ARCHIVE = 6
-
-    @property
-    def oid(self) -> x509.ObjectIdentifier:
-        """The extended key usage OID that marks a certificate as issued for this role."""
-        return x509.ObjectIdentifier(f"{ROLE_ARC}.{self.value}")
+    WORKSTATION = "workstation"
+    TERMINAL = "terminal"
 
     @property
     def label(self) -> str:
-        """The role's name on the wire and in logs: 'workstation', 'terminal', ..."""
-        return self.name.lower().replace("_", "-")
+        """The side's name on the wire and in logs."""
+        return self.value
+
+    @property
+    def tls_role(self) -> Role:
+        """The site role a certificate must carry to act as this side."""
+        return Role.WORKSTATION_TLS if self is Side.WORKSTATION else Role.TERMINAL_TLS
+
+    @property
+    def other(self) -> Side:
+        """The side at the other end."""
+        return Side.TERMINAL if self is Side.WORKSTATION else Side.WORKSTATION
 
     @classmethod
-    def from_label(cls, label: str) -> Role:
-        """The role named ``label``; ValueError for a name that is not a role."""
-        for role in cls:
-            if role.label == label:
-                return role
-        raise ValueError(f"not a role: {label!r}")
-
-
-def roles_from_extended_key_usage(cert: x509.Certificate) -> frozenset[Role]:
-    """The roles a certificate carries as extended key usage OIDs under ``ROLE_ARC``."""
-    try:
-        usages = cert.extensions.get_extension_for_oid(ExtensionOID.EXTENDED_KEY_USAGE).value
-    except x509.ExtensionNotFound:
-        return frozenset()
-    by_oid = {role.oid: role for role in Role}
-    return frozenset(by_oid[oid] for oid in usages if oid in by_oid)
+    def from_label(cls, label: str) -> Side:
+        """The side named ``label``; ValueError for anything else."""
+        try:
+            return cls(label)
+        except ValueError:
+            raise ValueError(f"not a side of the link: {label!r}") from None
 
 
 def _common_name(cert: x509.Certificate) -> str:
@@ -78,12 +62,16 @@ def _common_name(cert: x509.Certificate) -> str:
     return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
+def _role_text(role: Role) -> str:
+    return {Role.TERMINAL_TLS: "terminal", Role.WORKSTATION_TLS: "workstation"}.get(role, role.value)
+
+
 @dataclass(frozen=True)
 class PeerIdentity:
     """The authenticated peer of one connection, as its certificate shows it."""
 
     subject: str
-    """The certificate's common name (the station or officer name)."""
+    """The certificate's common name (the station's name in the site PKI)."""
     fingerprint: str
     """SHA-256 of the certificate's DER bytes, lower-case hex."""
     roles: frozenset[Role]
@@ -93,14 +81,14 @@ class PeerIdentity:
 
 @dataclass(frozen=True)
 class PeerPolicy:
-    """What a connection's peer must be: issued by a trusted site CA, for the expected role."""
+    """What a connection's peer must be: issued under a trusted site CA, for the expected role."""
 
     trusted_cas: tuple[x509.Certificate, ...]
-    """Site CA certificates; the TLS handshake checks the chain, dates and signatures against them."""
+    """Site CA certificates (the root); the TLS handshake checks chain, dates and signatures."""
     expected_role: Role
-    """The role the peer's certificate must carry (a terminal cannot act as a workstation)."""
-    roles_of: Callable[[x509.Certificate], frozenset[Role]] = roles_from_extended_key_usage
-    """How a certificate shows its roles; the only piece a site PKI convention replaces."""
+    """The role the peer's certificate must carry: ``Side.X.tls_role`` of the other side."""
+    roles_of: Callable[[x509.Certificate], frozenset[Role]] = roles_of
+    """How a certificate shows its roles (the site PKI's certificate policies)."""
     peer_names: frozenset[str] | None = field(default=None)
     """When set, the peer's common name must be one of these (pins one terminal, say)."""
 
@@ -108,6 +96,13 @@ class PeerPolicy:
         if not self.trusted_cas:
             raise LinkConfigError("a peer policy needs at least one trusted CA certificate",
                                   reason="no-ca")
+
+    @classmethod
+    def expecting(cls, side: Side, trusted_cas: Iterable[x509.Certificate], *,
+                  peer_names: Iterable[str] | None = None) -> PeerPolicy:
+        """The policy for a peer that must be ``side`` (a terminal's policy expects a workstation)."""
+        return cls(tuple(trusted_cas), side.tls_role,
+                   peer_names=frozenset(peer_names) if peer_names is not None else None)
 
     def ca_pem(self) -> str:
         """The trusted CA certificates as one PEM text, for ``SSLContext.load_verify_locations``."""
@@ -130,10 +125,10 @@ class PeerPolicy:
         subject = _common_name(cert)
         roles = self.roles_of(cert)
         if self.expected_role not in roles:
-            shown = ", ".join(sorted(r.label for r in roles)) or "none"
+            shown = ", ".join(sorted(r.value for r in roles)) or "none"
             raise PeerRejected(
-                f"{subject!r} is not a {self.expected_role.label} certificate (roles: {shown})",
-                reason="role", subject=subject)
+                f"{subject!r} is not a {_role_text(self.expected_role)} certificate "
+                f"(roles: {shown})", reason="role", subject=subject)
         if self.peer_names is not None and subject not in self.peer_names:
             raise PeerRejected(f"{subject!r} is not among the expected peers",
                                reason="name", subject=subject)

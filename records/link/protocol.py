@@ -33,7 +33,7 @@ from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Recei
 from records.link.journal import Journal
 from records.link.messages import (PROTOCOL_VERSIONS, Ack, Beat, Delivery, Hello, Message,
                                    Welcome, message_from_frame, message_header)
-from records.link.peers import Role
+from records.link.peers import Side
 
 __all__ = ["CAPABILITIES", "LinkProtocol", "LinkTimings", "Phase"]
 
@@ -65,16 +65,16 @@ class LinkTimings:
 class LinkProtocol:
     """One side of a link session: handshake, sequencing, acknowledgements, outbox, heartbeats."""
 
-    def __init__(self, role: Role, journal: Journal, *, station: str,
+    def __init__(self, role: Side, journal: Journal, *, station: str,
                  timings: LinkTimings = LinkTimings(),
                  clock: Callable[[], int] = time.monotonic_ns,
                  capabilities: frozenset[str] = CAPABILITIES,
                  versions: tuple[int, ...] = PROTOCOL_VERSIONS,
                  new_session_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> None:
-        if role not in (Role.WORKSTATION, Role.TERMINAL):
+        if role not in (Side.WORKSTATION, Side.TERMINAL):
             raise ValueError(f"a link side is a workstation or a terminal, not {role.label}")
         self.role = role
-        self.peer_role = Role.TERMINAL if role is Role.WORKSTATION else Role.WORKSTATION
+        self.peer_role = Side.TERMINAL if role is Side.WORKSTATION else Side.WORKSTATION
         self.journal = journal
         self.station = station
         self.timings = timings
@@ -98,7 +98,7 @@ class LinkProtocol:
         certificate's subject, to which the session is bound."""
         self._reset_connection()
         self._peer = peer
-        if self.role is Role.TERMINAL:
+        if self.role is Side.TERMINAL:
             self.phase = Phase.AWAIT_WELCOME
             self._control.append(Hello(
                 versions=self.versions, role=self.role.label, station=self.station,

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from records.link.errors import CloseReason, ProtocolViolation
 from records.link.ink import pack_samples, unpack_samples
-from records.link.peers import Role
+from records.link.peers import Side
 
 __all__ = ["MAX_TEXT", "Delivery", "Message", "build_message", "one_of", "payload_field"]
 
@@ -50,7 +50,7 @@ class Message:
     """Base of all messages; subclasses set KIND, SENDER (None: either side) and DELIVERY."""
 
     KIND: ClassVar[str] = ""
-    SENDER: ClassVar[Role | None] = None
+    SENDER: ClassVar[Side | None] = None
     DELIVERY: ClassVar[Delivery] = Delivery.CONTROL
     MAX_PAYLOAD: ClassVar[int] = 0
 

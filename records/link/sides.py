@@ -18,7 +18,7 @@ from records.link.events import (RecordRefused, RecordVerified, UploadData, Uplo
 from records.link.journal import Journal
 from records.link.messages import (Message, RecordConfirm, RecordOffer, UploadBegin, UploadChunk,
                                    UploadDone, UploadQuery, UploadStatus, message_header)
-from records.link.peers import Role
+from records.link.peers import Side
 from records.link.protocol import LinkProtocol
 from records.link.upload import DEFAULT_CHUNK, UPLOAD_WINDOW, OutgoingUpload, UploadSource
 
@@ -34,7 +34,7 @@ class TerminalProtocol(LinkProtocol):
     """The terminal's side: connects, verifies offers, uploads recordings."""
 
     def __init__(self, journal: Journal, **kwargs) -> None:
-        super().__init__(Role.TERMINAL, journal, **kwargs)
+        super().__init__(Side.TERMINAL, journal, **kwargs)
         self.uploads: dict[str, OutgoingUpload] = {}
 
     def start_upload(self, source: UploadSource, *, upload_id: str, name: str, media_type: str,
@@ -159,7 +159,7 @@ class WorkstationProtocol(LinkProtocol):
     """The workstation's side: listens, receives uploads in step with its storage."""
 
     def __init__(self, journal: Journal, **kwargs) -> None:
-        super().__init__(Role.WORKSTATION, journal, **kwargs)
+        super().__init__(Side.WORKSTATION, journal, **kwargs)
         self.incoming: dict[str, _Incoming] = {}
         self.chunks_dropped = 0
 

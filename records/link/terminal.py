@@ -27,7 +27,7 @@ from records.link.journal import Journal
 from records.link.messages import (InkClear, LogCheckpoint, LogEntry, PageView, PreviewFrame,
                                    RecordClose, SignatureResult, TurnBegin, TurnCancel,
                                    UploadBegin)
-from records.link.peers import PeerPolicy, Role
+from records.link.peers import PeerPolicy, Side
 from records.link.protocol import LinkTimings
 from records.link.sides import TerminalProtocol
 from records.link.status import LinkState
@@ -59,7 +59,7 @@ class TerminalEndpoint(LinkEndpoint):
                  backoff: Backoff = Backoff(), fatal_retry: float | None = 60.0,
                  ink_interval: float = 0.016, fsync: bool = True,
                  rng: random.Random | None = None) -> None:
-        if policy.expected_role is not Role.WORKSTATION:
+        if policy.expected_role is not Side.WORKSTATION.tls_role:
             raise ValueError("a terminal's peer policy must expect a workstation")
         self._context = client_context(identity, policy)  # a bad file fails before any state
         self.state_dir = Path(state_dir)
@@ -70,7 +70,7 @@ class TerminalEndpoint(LinkEndpoint):
         host, port = connect
         self.uri = f"wss://[{host}]:{port}/" if ":" in host else f"wss://{host}:{port}/"
         self._identity = identity
-        for problem in certificate_problems(identity, policy, Role.TERMINAL):
+        for problem in certificate_problems(identity, policy, Side.TERMINAL):
             log.warning("link terminal: %s; the workstation will refuse it", problem)
         self._policy = policy
         self.backoff = backoff
@@ -247,7 +247,7 @@ class TerminalEndpoint(LinkEndpoint):
                 ws, identity = await open_connection(
                     self.uri, self._context, self._policy, timings=self.transport_timings,
                     own_problems=lambda: certificate_problems(self._identity, self._policy,
-                                                              Role.TERMINAL))
+                                                              Side.TERMINAL))
             except Exception as exc:
                 reason, detail = classify_error(exc)
                 log.warning("link terminal: attempt %d to reach %s failed: %s: %s", attempt,

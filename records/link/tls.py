@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from records.link.errors import LinkConfigError
-from records.link.peers import PeerPolicy, Role
+from records.link.peers import PeerPolicy, Side
 
 __all__ = ["LinkIdentity", "certificate_problems", "client_context", "server_context"]
 
@@ -68,7 +68,7 @@ def client_context(identity: LinkIdentity, policy: PeerPolicy) -> ssl.SSLContext
     return ctx
 
 
-def certificate_problems(identity: LinkIdentity, policy: PeerPolicy, own_role: Role,
+def certificate_problems(identity: LinkIdentity, policy: PeerPolicy, own_role: Side,
                          now: datetime | None = None) -> list[str]:
     """What a peer would hold against this side's certificate, checked locally.
 
@@ -87,12 +87,20 @@ def certificate_problems(identity: LinkIdentity, policy: PeerPolicy, own_role: R
     if cert.not_valid_before_utc > now:
         problems.append(f"this side's certificate is valid only from "
                         f"{cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC")
-    issuers = [*certs[1:], *policy.trusted_cas]
-    if not any(_issued_by(cert, ca) for ca in issuers):
+    if not _chains_to(cert, certs[1:], policy.trusted_cas):
         problems.append("this side's certificate is not issued by a CA of the site")
-    if own_role not in policy.roles_of(cert):
-        problems.append(f"this side's certificate is not a {own_role.label} certificate")
+    if own_role.tls_role not in policy.roles_of(cert):
+        problems.append(f"this side's certificate is not a {own_role.label} TLS certificate")
     return problems
+
+
+def _chains_to(cert: x509.Certificate, intermediates: list[x509.Certificate],
+               roots: tuple[x509.Certificate, ...], depth: int = 4) -> bool:
+    """True when ``cert`` leads through ``intermediates`` to one of ``roots``."""
+    if any(_issued_by(cert, root) for root in roots):
+        return True
+    return depth > 0 and any(_chains_to(ca, intermediates, roots, depth - 1)
+                             for ca in intermediates if ca != cert and _issued_by(cert, ca))
 
 
 def _issued_by(cert: x509.Certificate, ca: x509.Certificate) -> bool:

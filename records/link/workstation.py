@@ -26,7 +26,7 @@ from records.link.events import (LinkEvent, UploadData, UploadQueried, UploadReq
                                  UploadStored)
 from records.link.journal import Journal
 from records.link.messages import RecordClose, RecordOffer, TurnBegin, TurnCancel
-from records.link.peers import PeerIdentity, PeerPolicy, Role
+from records.link.peers import PeerIdentity, PeerPolicy, Side
 from records.link.protocol import LinkTimings
 from records.link.sides import WorkstationProtocol
 from records.link.status import LinkState
@@ -54,7 +54,7 @@ class WorkstationEndpoint(LinkEndpoint):
                  on_status: StatusCallback | None = None, timings: LinkTimings = LinkTimings(),
                  transport_timings: TransportTimings = TransportTimings(),
                  fsync: bool = True) -> None:
-        if policy.expected_role is not Role.TERMINAL:
+        if policy.expected_role is not Side.TERMINAL.tls_role:
             raise ValueError("a workstation's peer policy must expect a terminal")
         self._context = server_context(identity, policy)  # a bad file fails before any state
         self.state_dir = Path(state_dir)
@@ -63,7 +63,7 @@ class WorkstationEndpoint(LinkEndpoint):
                          on_event=on_event, on_status=on_status,
                          transport_timings=transport_timings)
         self._listen = listen
-        for problem in certificate_problems(identity, policy, Role.WORKSTATION):
+        for problem in certificate_problems(identity, policy, Side.WORKSTATION):
             log.warning("link workstation: %s; terminals will refuse it", problem)
         self._policy = policy
         self._store = UploadStore(self.state_dir / "uploads")

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from records.link import (Backoff, LinkEvent, LinkStatus, LinkTimings, PeerPolicy, Role,
+from crypto.pki import Kind
+from records.link import (Backoff, LinkEvent, LinkStatus, LinkTimings, PeerPolicy, Side,
                           TerminalEndpoint, TransportTimings, WorkstationEndpoint)
 
-from .certs import SiteCA
+from .certs import LinkSite
 from .proxy import TcpProxy
 
 # Quick enough to keep the tests short, slack enough that a busy CI machine is not a 'stall'.
@@ -54,12 +55,12 @@ class Recorder:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> SiteCA:
-    return SiteCA(tmp_path / "pki")
+def site(tmp_path: Path) -> LinkSite:
+    return LinkSite(tmp_path / "pki")
 
 
 @pytest.fixture
-def endpoints(tmp_path: Path, site: SiteCA) -> Iterator[Callable]:
+def endpoints(tmp_path: Path, site: LinkSite) -> Iterator[Callable]:
     """Factories for endpoints with fast timings; everything started is stopped afterwards."""
     started: list = []
 
@@ -67,8 +68,8 @@ def endpoints(tmp_path: Path, site: SiteCA) -> Iterator[Callable]:
                     state: str = "ws", **kw) -> WorkstationEndpoint:
         ep = WorkstationEndpoint(
             listen=("127.0.0.1", 0),
-            identity=identity or site.issue("workstation-1", Role.WORKSTATION),
-            policy=policy or PeerPolicy((site.cert,), Role.TERMINAL),
+            identity=identity or site.issue("workstation-1", Kind.WORKSTATION),
+            policy=policy or PeerPolicy.expecting(Side.TERMINAL, (site.cert,)),
             state_dir=tmp_path / state, station="workstation-1",
             on_event=recorder.event if recorder else None,
             on_status=recorder.status if recorder else None,
@@ -83,8 +84,8 @@ def endpoints(tmp_path: Path, site: SiteCA) -> Iterator[Callable]:
                  **kw) -> TerminalEndpoint:
         ep = TerminalEndpoint(
             connect=address,
-            identity=identity or site.issue(name, Role.TERMINAL, Role.LOG_SIGNING),
-            policy=policy or PeerPolicy((site.cert,), Role.WORKSTATION),
+            identity=identity or site.issue(name, Kind.TERMINAL),
+            policy=policy or PeerPolicy.expecting(Side.WORKSTATION, (site.cert,)),
             state_dir=tmp_path / state, station=name,
             on_event=recorder.event if recorder else None,
             on_status=recorder.status if recorder else None,

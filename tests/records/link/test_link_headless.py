@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from records.link import LinkConfigError, LinkState, Role, Script, ScriptedBrain
+from crypto.pki import Kind
+from records.link import LinkConfigError, LinkState, Script, ScriptedBrain, Side
 from records.link.headless import run_until_stopped, terminal_endpoint, workstation_endpoint
 from records.link.peers import PeerPolicy
 from records.link.workstation import WorkstationEndpoint
@@ -15,8 +16,8 @@ from .certs import KEY_PASSWORD
 
 
 def test_headless_workstation_and_terminal_meet_and_stop_on_request(site, tmp_path):
-    ws_id = site.issue("workstation-1", Role.WORKSTATION)
-    t_id = site.issue("terminal-1", Role.TERMINAL)
+    ws_id = site.issue("workstation-1", Kind.WORKSTATION)
+    t_id = site.issue("terminal-1", Kind.TERMINAL)
     ws = workstation_endpoint(listen="127.0.0.1:0", ca=site.ca_path, cert=ws_id.cert_path,
                               key=ws_id.key_path, key_password=KEY_PASSWORD,
                               state_dir=tmp_path / "ws", station="workstation-1")
@@ -41,7 +42,7 @@ def test_headless_workstation_and_terminal_meet_and_stop_on_request(site, tmp_pa
 
 @pytest.mark.parametrize("missing", ["ca", "cert", "key"])
 def test_an_unset_link_file_is_named(site, tmp_path, missing):
-    ws_id = site.issue("workstation-1", Role.WORKSTATION)
+    ws_id = site.issue("workstation-1", Kind.WORKSTATION)
     files = {"ca": site.ca_path, "cert": ws_id.cert_path, "key": ws_id.key_path, missing: ""}
     with pytest.raises(LinkConfigError, match=f"link.{missing} is not set"):
         workstation_endpoint(listen="127.0.0.1:0", key_password=KEY_PASSWORD,
@@ -50,7 +51,7 @@ def test_an_unset_link_file_is_named(site, tmp_path, missing):
 
 @pytest.mark.parametrize("address", ["localhost", "host:port", "127.0.0.1:70000"])
 def test_a_bad_address_is_refused(site, tmp_path, address):
-    ws_id = site.issue("workstation-1", Role.WORKSTATION)
+    ws_id = site.issue("workstation-1", Kind.WORKSTATION)
     with pytest.raises(LinkConfigError, match="HOST:PORT"):
         workstation_endpoint(listen=address, ca=site.ca_path, cert=ws_id.cert_path,
                              key=ws_id.key_path, key_password=KEY_PASSWORD, state_dir=tmp_path,
@@ -59,9 +60,9 @@ def test_a_bad_address_is_refused(site, tmp_path, address):
 
 def test_an_address_in_use_is_reported_by_start(site, tmp_path, endpoints):
     first = endpoints.workstation()
-    ws_id = site.issue("workstation-2", Role.WORKSTATION)
+    ws_id = site.issue("workstation-2", Kind.WORKSTATION)
     second = WorkstationEndpoint(listen=first.address, identity=ws_id,
-                                 policy=PeerPolicy((site.cert,), Role.TERMINAL),
+                                 policy=PeerPolicy.expecting(Side.TERMINAL, (site.cert,)),
                                  state_dir=tmp_path / "ws2", station="w2")
     with pytest.raises(OSError):
         second.start()

@@ -8,7 +8,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from records.link import (CloseReason, LinkState, PeerPolicy, Role, SessionOpened,
+from crypto.pki import Kind
+from records.link import (CloseReason, LinkState, PeerPolicy, SessionOpened, Side,
                           client_context)
 from records.link.codec import canonical_json, encode_frame
 from records.link.messages import Beat, Hello, LogEntry, message_header
@@ -62,8 +63,8 @@ def test_a_misbehaving_terminal_is_disconnected_with_the_reason(endpoints, site,
     frames, reason = CASES[case]
     ws_rec = Recorder()
     ws = endpoints.workstation(ws_rec)
-    identity = site.issue("rogue-terminal", Role.TERMINAL)
-    context = client_context(identity, PeerPolicy((site.cert,), Role.WORKSTATION))
+    identity = site.issue("rogue-terminal", Kind.TERMINAL)
+    context = client_context(identity, PeerPolicy.expecting(Side.WORKSTATION, (site.cert,)))
     code, text = asyncio.run(_talk(ws.address, context, frames))
     assert code == reason.close_code
     assert text.startswith(reason.value + ":")
@@ -73,8 +74,8 @@ def test_a_misbehaving_terminal_is_disconnected_with_the_reason(endpoints, site,
 def test_after_a_misbehaving_peer_a_proper_terminal_is_served(endpoints, site):
     ws_rec, term_rec = Recorder(), Recorder()
     ws = endpoints.workstation(ws_rec)
-    context = client_context(site.issue("terminal-1", Role.TERMINAL),
-                             PeerPolicy((site.cert,), Role.WORKSTATION))
+    context = client_context(site.issue("terminal-1", Kind.TERMINAL),
+                             PeerPolicy.expecting(Side.WORKSTATION, (site.cert,)))
     asyncio.run(_talk(ws.address, context, [_hello(), b"junk"]))
     term = endpoints.terminal(ws.address, term_rec)
     term_rec.wait(lambda: term.status.state is LinkState.CONNECTED)
