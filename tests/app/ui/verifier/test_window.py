@@ -223,3 +223,24 @@ def test_the_language_switches_live(window: VerifierWindow, language: str) -> No
     expected = {"zh": ("验证报告", "验证通过"), "en": ("Report", "VERIFIED")}[language]
     assert window.tabs.tabText(0) == expected[0]
     assert expected[1] in window.report_view.outcome_label.text()
+
+
+def test_a_file_that_is_no_package_gets_a_failed_report(qtbot: Any, ui_app: Any,
+                                                        verifier_settings: Settings,
+                                                        tmp_path: Path) -> None:
+    junk = tmp_path / "notes.zip"
+    junk.write_bytes(b"this is not a zip")
+    shown = VerifierWindow(verifier_settings, junk)
+    qtbot.addWidget(shown)
+    shown.show()
+    try:
+        wait_verified(qtbot, shown)
+        report = shown.package.report
+        assert report.outcome.value == "fail"
+        assert [c.reason for c in report.failures()] == ["not_a_bag"]
+        assert "FAILED" in shown.report_view.outcome_label.text()
+        assert shown.timeline.shown == [] and shown.replay.station == ""
+        assert shown.replay.ink_message.text() == "No signature to replay."
+        assert shown.export_html_action.isEnabled()  # a failed report is worth keeping too
+    finally:
+        shown.close()
