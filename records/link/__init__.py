@@ -44,7 +44,7 @@ can take part. ``site_credentials`` takes both from a site PKI, ``file_credentia
 """
 
 from records.link.batcher import InkBatcher
-from records.link.brain import ScriptedBrain, Script, TerminalBrain
+from records.link.brain import TerminalBrain
 from records.link.endpoint import Backoff, LinkEndpoint
 from records.link.errors import (CloseReason, LinkConfigError, LinkError, PeerRejected,
                                  ProtocolViolation, UploadError)
@@ -57,10 +57,10 @@ from records.link.headless import run_until_stopped, terminal_endpoint, workstat
 from records.link.ink import InkSample
 from records.link.journal import Journal
 from records.link.messages import (MESSAGE_TYPES, PROTOCOL_VERSIONS, Delivery, InkBatch,
-                                   InkClear, LogCheckpoint, LogEntry, Message, PageView,
-                                   PreviewFrame, RecordClose, RecordConfirm, RecordOffer,
-                                   SignatureResult, TurnBegin, TurnCancel, UploadBegin,
-                                   UploadDone)
+                                   InkClear, LogCheckpoint, LogEntry, LogRequest, Message,
+                                   PageView, PreviewFrame, RecordClose, RecordClosed,
+                                   RecordConfirm, RecordOffer, SignatureResult, TurnBegin,
+                                   TurnCancel, UploadBegin, UploadDone)
 from records.link.peers import PeerIdentity, PeerPolicy, Side, load_ca_certificates
 from records.link.credentials import file_credentials, site_credentials
 from records.link.protocol import LinkProtocol, LinkTimings, Phase
@@ -76,10 +76,10 @@ __all__ = [
     "MESSAGE_TYPES", "PROTOCOL_VERSIONS", "Acknowledged", "Backoff", "CloseConnection",
     "CloseReason", "Delivery", "FileSource", "InkBatch", "InkBatcher", "InkClear", "InkSample",
     "Journal", "LinkConfigError", "LinkEndpoint", "LinkError", "LinkEvent", "LinkIdentity",
-    "LinkProtocol", "LinkState", "LinkStatus", "LinkTimings", "LogCheckpoint", "LogEntry",
+    "LinkProtocol", "LinkState", "LinkStatus", "LinkTimings", "LogCheckpoint", "LogEntry", "LogRequest",
     "Message", "PageView", "PeerIdentity", "PeerPolicy", "PeerRejected", "Phase", "PreviewFrame",
-    "ProtocolViolation", "Received", "RecordClose", "RecordConfirm", "RecordOffer",
-    "RecordRefused", "RecordVerified", "Side", "Script", "ScriptedBrain", "SessionOpened", "SessionReplaced",
+    "ProtocolViolation", "Received", "RecordClose", "RecordClosed", "RecordConfirm", "RecordOffer",
+    "RecordRefused", "RecordVerified", "Side", "SessionOpened", "SessionReplaced",
     "SignatureResult", "TerminalBrain", "TerminalEndpoint", "TerminalProtocol",
     "TransportTimings", "TurnBegin", "TurnCancel", "UploadBegin", "UploadData", "UploadDone",
     "UploadError", "UploadFinished", "UploadProgress", "UploadQueried", "UploadRequested",

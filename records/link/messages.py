@@ -15,8 +15,8 @@ from records.link.schema import payload_field as _payload
 
 __all__ = [
     "MESSAGE_TYPES", "PROTOCOL_VERSIONS", "Ack", "Beat", "Delivery", "Hello", "InkBatch",
-    "InkClear", "LogCheckpoint", "LogEntry", "Message", "PageView", "PreviewFrame", "RecordClose",
-    "RecordConfirm", "RecordOffer", "SignatureResult", "TurnBegin", "TurnCancel", "UploadBegin",
+    "InkClear", "LogCheckpoint", "LogEntry", "LogRequest", "Message", "PageView", "PreviewFrame", "RecordClose",
+    "RecordClosed", "RecordConfirm", "RecordOffer", "SignatureResult", "TurnBegin", "TurnCancel", "UploadBegin",
     "UploadChunk", "UploadDone", "UploadQuery", "UploadStatus", "Welcome", "message_from_frame",
     "message_header",
 ]
@@ -108,30 +108,40 @@ class RecordClose(Message):
 
 @dataclass(frozen=True)
 class PageView(Message):
-    """A page of the record was shown or hidden on the terminal, at a session-clock time."""
+    """A page of the record was on the terminal's screen for ``shown_ms`` during a turn."""
 
     KIND, SENDER, DELIVERY = "page.view", Side.TERMINAL, Delivery.DURABLE
     record_id: str
+    field_name: str
     page: int
-    event: str
-    at_ns: int
-
-    def validate(self) -> None:
-        one_of(self.KIND, "event", self.event, ("shown", "hidden"))
+    shown_ms: int
 
 
 @dataclass(frozen=True)
 class TurnBegin(Message):
-    """Whose turn it is to sign, and the prompt the pad shows, in Chinese and English."""
+    """A signatory's turn (``records.session_types.TurnRequest`` field for field) with the PDF
+    as it stands, and the prompt the pad shows in Chinese and English."""
 
-    KIND, SENDER, DELIVERY = "turn.begin", Side.WORKSTATION, Delivery.DURABLE
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "turn.begin", Side.WORKSTATION, Delivery.DURABLE, 64 << 20
     record_id: str
     turn: int
+    """The signatory's place in the signing order."""
+    revision: int
+    field_name: str
     signatory_id: str
     signatory_name: str
     signatory_role: str
+    label_zh: str
+    label_en: str
+    pages: int
+    pdf_sha256: str
     prompt_zh: str
     prompt_en: str
+    pdf: bytes = _payload()
+
+    def validate(self) -> None:
+        if hashlib.sha256(self.pdf).hexdigest() != self.pdf_sha256:
+            raise ValueError("turn.begin.pdf_sha256 does not match the PDF")
 
 
 @dataclass(frozen=True)
@@ -183,22 +193,29 @@ class PreviewFrame(Message):
 
 @dataclass(frozen=True)
 class SignatureResult(Message):
-    """How a signatory's turn ended, with their evidence bundle (opaque bytes) and its hash."""
+    """How a signatory's turn ended: "signed" or "refused" with the station's outcome
+    (``SignatureOutcome.to_bytes()``, opaque here), or "failed" with the reason and the
+    station's message in both languages (and no outcome)."""
 
     KIND, SENDER, DELIVERY, MAX_PAYLOAD = "signature.result", Side.TERMINAL, Delivery.DURABLE, 64 << 20
     record_id: str
     turn: int
-    signatory_id: str
+    field_name: str
     outcome: str
     simulated: bool
-    """True when the devices were simulated; the workstation must show and record it."""
-    evidence_sha256: str
-    evidence: bytes = _payload()
+    """True when a device was simulated; the workstation must show and record it."""
+    reason: str
+    message_zh: str
+    message_en: str
+    result_sha256: str
+    result: bytes = _payload()
 
     def validate(self) -> None:
         one_of(self.KIND, "outcome", self.outcome, ("signed", "refused", "failed"))
-        if hashlib.sha256(self.evidence).hexdigest() != self.evidence_sha256:
-            raise ValueError("signature.result.evidence_sha256 does not match the evidence")
+        if hashlib.sha256(self.result).hexdigest() != self.result_sha256:
+            raise ValueError("signature.result.result_sha256 does not match the result")
+        if (self.outcome == "failed") != (not self.result):
+            raise ValueError("signature.result carries an outcome exactly when it did not fail")
 
 
 @dataclass(frozen=True)
@@ -219,6 +236,31 @@ class LogCheckpoint(Message):
     log_id: str
     index: int
     checkpoint: bytes = _payload()
+
+
+@dataclass(frozen=True)
+class LogRequest(Message):
+    """The workstation lacks entries of the terminal's log from ``from_index`` on: send again."""
+
+    KIND, SENDER, DELIVERY = "log.request", Side.WORKSTATION, Delivery.DURABLE
+    log_id: str
+    from_index: int
+
+
+@dataclass(frozen=True)
+class RecordClosed(Message):
+    """The terminal closed a record: its log ended at ``log_size`` entries (the checkpoint was
+    sent), and these uploads carry the recording and its segment list ("" for none)."""
+
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "record.closed", Side.TERMINAL, Delivery.DURABLE, 8 << 20
+    record_id: str
+    log_id: str
+    log_size: int
+    simulated: tuple[str, ...]
+    recording_upload: str
+    segments_upload: str
+    summary: bytes = _payload()
+    """The recording's summary as JSON (empty without a recording)."""
 
 
 # --- the recording upload --------------------------------------------------------------------
@@ -296,7 +338,8 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     cls.KIND: cls for cls in (
         Hello, Welcome, Ack, Beat, RecordOffer, RecordConfirm, RecordClose, PageView, TurnBegin,
         TurnCancel, InkBatch, InkClear, PreviewFrame, SignatureResult, LogEntry, LogCheckpoint,
-        UploadBegin, UploadQuery, UploadChunk, UploadStatus, UploadDone)
+        LogRequest, RecordClosed, UploadBegin, UploadQuery, UploadChunk, UploadStatus,
+        UploadDone)
 }
 
 

@@ -24,9 +24,9 @@ from records.link.events import LinkEvent, Received, RecordVerified, UploadFinis
 from records.link.batcher import InkBatcher
 from records.link.ink import InkSample
 from records.link.journal import Journal
-from records.link.messages import (InkClear, LogCheckpoint, LogEntry, PageView, PreviewFrame,
-                                   RecordClose, SignatureResult, TurnBegin, TurnCancel,
-                                   UploadBegin)
+from records.link.messages import (InkBatch, InkClear, LogCheckpoint, LogEntry, LogRequest, PageView,
+                                   PreviewFrame, RecordClose, SignatureResult, TurnBegin,
+                                   TurnCancel, UploadBegin)
 from records.link.peers import PeerPolicy, Side
 from records.link.protocol import LinkTimings
 from records.link.sides import TerminalProtocol
@@ -83,6 +83,7 @@ class TerminalEndpoint(LinkEndpoint):
         self.brain = brain or TerminalBrain()
         self.brain.attach(self)
         self._brain_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-brain")
+        self._cancel_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-cancel")
         self._resume_file_uploads()
 
     @property
@@ -90,10 +91,10 @@ class TerminalEndpoint(LinkEndpoint):
         return self._proto  # type: ignore[return-value]
 
     # --- what the terminal sends (any thread) -------------------------------------------------
-    def page_view(self, record_id: str, page: int, event: str, at_ns: int | None = None) -> int:
-        """A page was shown or hidden ("shown"/"hidden") at a monotonic time (default: now)."""
-        return self.send(PageView(record_id=record_id, page=page, event=event,
-                                  at_ns=time.perf_counter_ns() if at_ns is None else at_ns))
+    def page_view(self, record_id: str, field_name: str, page: int, shown_ms: int) -> int:
+        """A page of the record was on screen for ``shown_ms`` during the turn of ``field_name``."""
+        return self.send(PageView(record_id=record_id, field_name=field_name, page=page,
+                                  shown_ms=shown_ms))
 
     def pen_sample(self, record_id: str, turn: int, stroke: int, sample: InkSample) -> None:
         """One pen sample, mirrored live in batches of about 16 ms."""
@@ -125,14 +126,19 @@ class TerminalEndpoint(LinkEndpoint):
         self.send(PreviewFrame(at_ns=time.perf_counter_ns() if at_ns is None else at_ns,
                                width=width, height=height, jpeg=jpeg))
 
-    def send_result(self, record_id: str, turn: int, signatory_id: str, outcome: str,
-                    evidence: bytes, *, simulated: bool) -> int:
-        """How the turn ended, with the signatory's evidence bundle (opaque bytes)."""
+    def send_result(self, record_id: str, turn: int, field_name: str, outcome: str,
+                    result: bytes, *, simulated: bool, reason: str = "", message_zh: str = "",
+                    message_en: str = "") -> int:
+        """How the turn ended: the station's outcome bytes, or "failed" with why."""
         self.flush_ink()
         return self.send(SignatureResult(
-            record_id=record_id, turn=turn, signatory_id=signatory_id, outcome=outcome,
-            simulated=simulated, evidence_sha256=hashlib.sha256(evidence).hexdigest(),
-            evidence=evidence))
+            record_id=record_id, turn=turn, field_name=field_name, outcome=outcome,
+            simulated=simulated, reason=reason, message_zh=message_zh, message_en=message_en,
+            result_sha256=hashlib.sha256(result).hexdigest(), result=result))
+
+    def send_ink(self, batch: InkBatch) -> int:
+        """An ink batch made elsewhere (the station batches its own pen samples)."""
+        return self.send(batch)
 
     def send_log_entry(self, log_id: str, index: int, entry: bytes) -> int:
         """A capture-log entry, delivered exactly once and in order."""
@@ -201,10 +207,12 @@ class TerminalEndpoint(LinkEndpoint):
             if isinstance(m, TurnBegin):
                 self._brain_pool.submit(self._in_brain, brain.on_turn, m)
             elif isinstance(m, TurnCancel):
-                brain_cancel = brain.on_turn_cancel
-                self._brain_pool.submit(self._in_brain, brain_cancel, m)
+                # Not behind the turn it calls off: that may be running on the brain thread.
+                self._cancel_pool.submit(self._in_brain, brain.on_turn_cancel, m)
             elif isinstance(m, RecordClose):
                 self._brain_pool.submit(self._in_brain, brain.on_record_close, m)
+            elif isinstance(m, LogRequest):
+                self._brain_pool.submit(self._in_brain, brain.on_log_request, m)
         elif isinstance(event, UploadFinished):
             (self._outgoing / f"{event.upload_id}.json").unlink(missing_ok=True)
 
@@ -227,6 +235,7 @@ class TerminalEndpoint(LinkEndpoint):
 
     def _close_resources(self) -> None:
         self.brain.detach()
+        self._cancel_pool.shutdown(wait=True)
         self._brain_pool.shutdown(wait=True)
         for upload in self._terminal.uploads.values():
             upload.source.close()

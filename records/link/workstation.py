@@ -25,7 +25,7 @@ from records.link.errors import CloseReason, UploadError
 from records.link.events import (LinkEvent, UploadData, UploadQueried, UploadRequested,
                                  UploadStored)
 from records.link.journal import Journal
-from records.link.messages import RecordClose, RecordOffer, TurnBegin, TurnCancel
+from records.link.messages import LogRequest, RecordClose, RecordOffer, TurnBegin, TurnCancel
 from records.link.peers import PeerIdentity, PeerPolicy, Side
 from records.link.protocol import LinkTimings
 from records.link.sides import WorkstationProtocol
@@ -82,12 +82,9 @@ class WorkstationEndpoint(LinkEndpoint):
                                      sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
                                      pages=pages, pdf=pdf))
 
-    def begin_turn(self, record_id: str, turn: int, *, signatory_id: str, signatory_name: str,
-                   signatory_role: str, prompt_zh: str, prompt_en: str) -> int:
-        """Tell the terminal whose turn it is to sign and what the pad shows."""
-        return self.send(TurnBegin(record_id=record_id, turn=turn, signatory_id=signatory_id,
-                                   signatory_name=signatory_name, signatory_role=signatory_role,
-                                   prompt_zh=prompt_zh, prompt_en=prompt_en))
+    def begin_turn(self, turn: TurnBegin) -> int:
+        """Tell the terminal whose turn it is to sign, with the PDF as it stands."""
+        return self.send(turn)
 
     def cancel_turn(self, record_id: str, turn: int, reason: str) -> int:
         """Call a signing turn off."""
@@ -96,6 +93,10 @@ class WorkstationEndpoint(LinkEndpoint):
     def close_record(self, record_id: str, reason: str) -> int:
         """The terminal may put the record away (sealed, withdrawn)."""
         return self.send(RecordClose(record_id=record_id, reason=reason))
+
+    def request_log(self, log_id: str, from_index: int) -> int:
+        """Ask the terminal for its log entries again from ``from_index`` on."""
+        return self.send(LogRequest(log_id=log_id, from_index=from_index))
 
     # --- listening ----------------------------------------------------------------------------
     async def _begin(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from crypto.pki import Kind
-from records.link import (Backoff, LinkEvent, LinkStatus, LinkTimings, PeerPolicy, Side,
-                          TerminalEndpoint, TransportTimings, WorkstationEndpoint)
+from records.link import (Backoff, InkSample, LinkEvent, LinkStatus, LinkTimings, PeerPolicy,
+                          Side, TerminalBrain, TerminalEndpoint, TransportTimings, TurnBegin,
+                          WorkstationEndpoint)
 
 from .certs import LinkSite
 from .proxy import TcpProxy
@@ -120,3 +122,51 @@ def proxy_to() -> Iterator[Callable[[tuple[str, int]], TcpProxy]]:
     yield make
     for proxy in proxies:
         proxy.stop()
+
+
+class PlainBrain(TerminalBrain):
+    """A terminal brain for link tests, without a signing station: it reports every page,
+    draws ``samples`` pen samples in three strokes, answers with made-up outcome bytes, and
+    on close sends its log entries, a checkpoint and (if given) uploads ``recording``."""
+
+    def __init__(self, samples: int = 300, recording: Path | None = None) -> None:
+        self.samples = samples
+        self.recording = recording
+        self.log: list[bytes] = []
+
+    def _log(self, text: str) -> None:
+        assert self.terminal is not None
+        self.terminal.send_log_entry("log", len(self.log), text.encode())
+        self.log.append(text.encode())
+
+    def on_record(self, offer) -> None:
+        assert self.terminal is not None
+        self._log(f"shown {offer.record_id}")
+        for page in range(1, offer.pages + 1):
+            self.terminal.page_view(offer.record_id, "", page, 10)
+
+    def on_turn(self, turn) -> None:
+        assert self.terminal is not None
+        self._log(f"turn {turn.turn}")
+        per_stroke = max(1, self.samples // 3)
+        for i in range(self.samples):
+            self.terminal.pen_sample(turn.record_id, turn.turn, i // per_stroke,
+                                     InkSample(i, i, 500, 0, 0, i, time.perf_counter_ns()))
+        self.terminal.send_result(turn.record_id, turn.turn, turn.field_name, "signed",
+                                  f"outcome of {turn.field_name}".encode(), simulated=True)
+
+    def on_record_close(self, close) -> None:
+        assert self.terminal is not None
+        self._log(f"closed {close.record_id}")
+        self.terminal.send_checkpoint("log", len(self.log), b"checkpoint")
+        if self.recording is not None:
+            self.terminal.upload_file(self.recording, media_type="video/x-matroska")
+
+
+def turn_begin(record_id: str = "rec-1", turn: int = 1, pdf: bytes = b"%PDF-1.7\n") -> TurnBegin:
+    """A turn request as the workstation sends it."""
+    return TurnBegin(record_id=record_id, turn=turn, revision=1, field_name=f"Sig_{turn}",
+                     signatory_id="suspect-1", signatory_name="王某", signatory_role="suspect",
+                     label_zh="犯罪嫌疑人", label_en="suspect", pages=1,
+                     pdf_sha256=hashlib.sha256(pdf).hexdigest(), prompt_zh="请签名",
+                     prompt_en="Please sign", pdf=pdf)

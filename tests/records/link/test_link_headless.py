@@ -7,12 +7,13 @@ import threading
 import pytest
 
 from crypto.pki import Kind
-from records.link import LinkConfigError, LinkState, Script, ScriptedBrain, Side
+from records.link import LinkConfigError, LinkState, Side
 from records.link.headless import run_until_stopped, terminal_endpoint, workstation_endpoint
 from records.link.peers import PeerPolicy
 from records.link.workstation import WorkstationEndpoint
 
 from .certs import KEY_PASSWORD
+from .conftest import PlainBrain
 
 
 def test_headless_workstation_and_terminal_meet_and_stop_on_request(site, tmp_path):
@@ -27,7 +28,7 @@ def test_headless_workstation_and_terminal_meet_and_stop_on_request(site, tmp_pa
         term = terminal_endpoint(
             connect=f"{ws.address[0]}:{ws.address[1]}", ca=site.ca_path, cert=t_id.cert_path,
             key=t_id.key_path, key_password=KEY_PASSWORD, state_dir=tmp_path / "t",
-            station="terminal-1", brain=ScriptedBrain(Script(pace=0)),
+            station="terminal-1", brain=PlainBrain(),
             on_status=lambda s: s.state is LinkState.CONNECTED and connected.set())
         stop = threading.Event()
         runner = threading.Thread(target=run_until_stopped, args=(term, stop))

@@ -17,6 +17,8 @@ from records.link.messages import (Beat, Hello, InkBatch, LogEntry, PreviewFrame
 from records.link.protocol import LinkTimings, Phase
 from records.link.sides import TerminalProtocol, WorkstationProtocol
 
+from .conftest import turn_begin
+
 
 class Clock:
     def __init__(self) -> None:
@@ -166,8 +168,7 @@ def test_a_terminal_that_lost_its_state_gets_what_waited_for_it():
     pair.connect()
     pair.pump()
     pair.cut()
-    pair.ws.send(TurnBegin(record_id="r", turn=1, signatory_id="s", signatory_name="n",
-                           signatory_role="suspect", prompt_zh="请签名", prompt_en="Please sign"))
+    pair.ws.send(turn_begin("r"))
     pair.term = pair.new_terminal()  # same terminal, journal gone
     pair.connect()
     t, w = pair.pump()
@@ -180,8 +181,7 @@ def test_messages_for_one_terminal_never_reach_another():
     pair.connect("terminal-1")
     pair.pump()
     pair.cut()
-    pair.ws.send(TurnBegin(record_id="r", turn=1, signatory_id="s", signatory_name="n",
-                           signatory_role="suspect", prompt_zh="请签名", prompt_en="Please sign"))
+    pair.ws.send(turn_begin("r"))
     pair.term = pair.new_terminal()
     pair.connect("terminal-2")  # another terminal's certificate
     t, w = pair.pump()
@@ -336,8 +336,7 @@ def test_previews_are_dropped_while_the_link_is_down_but_ink_is_kept():
 
 def test_acknowledgements_release_the_outbox():
     pair = _opened()
-    pair.ws.send(TurnBegin(record_id="r", turn=1, signatory_id="s", signatory_name="n",
-                           signatory_role="suspect", prompt_zh="请签名", prompt_en="Please sign"))
+    pair.ws.send(turn_begin("r"))
     assert pair.ws.backlog == 1
     t, w = pair.pump()
     assert pair.ws.backlog == 0
@@ -347,5 +346,4 @@ def test_acknowledgements_release_the_outbox():
 def test_a_side_cannot_send_the_other_sides_messages():
     pair = _opened()
     with pytest.raises(ValueError, match="does not send"):
-        pair.term.send(TurnBegin(record_id="r", turn=1, signatory_id="s", signatory_name="n",
-                                 signatory_role="x", prompt_zh="", prompt_en=""))
+        pair.term.send(turn_begin("r"))

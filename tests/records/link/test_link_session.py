@@ -6,11 +6,10 @@ import threading
 import time
 
 from records.link import (CloseReason, InkBatch, InkSample, LinkState, LogCheckpoint, LogEntry,
-                          PageView, PreviewFrame, Received, RecordConfirm, Script, ScriptedBrain,
-                          SessionOpened, SignatureResult, UploadFinished, UploadStored,
-                          describe_status)
+                          PageView, PreviewFrame, Received, RecordConfirm, SessionOpened,
+                          SignatureResult, UploadFinished, UploadStored, describe_status)
 
-from .conftest import Recorder
+from .conftest import PlainBrain, Recorder, turn_begin
 
 
 def messages(rec: Recorder, kind: type) -> list:
@@ -29,7 +28,7 @@ def test_a_full_record_round_trip(endpoints, tmp_path):
     ws_rec, term_rec = Recorder(), Recorder()
     recording = tmp_path / "recording.mkv"
     recording.write_bytes(bytes(range(256)) * 8000)
-    brain = ScriptedBrain(Script(pace=0, samples_per_turn=300, strokes=3, recording=recording))
+    brain = PlainBrain(samples=300, recording=recording)
     ws = endpoints.workstation(ws_rec)
     term = endpoints.terminal(ws.address, term_rec, brain=brain)
     ws_rec.wait(lambda: connected(ws) and connected(term), what="connected")
@@ -39,13 +38,13 @@ def test_a_full_record_round_trip(endpoints, tmp_path):
     ws_rec.wait(lambda: messages(ws_rec, RecordConfirm), what="hash confirmed")
     (confirm,) = messages(ws_rec, RecordConfirm)
     assert confirm.accepted and confirm.record_id == "rec-1"
-    ws_rec.wait(lambda: len(messages(ws_rec, PageView)) == 6, what="pages viewed")
+    ws_rec.wait(lambda: len(messages(ws_rec, PageView)) == 3, what="pages viewed")
 
-    ws.begin_turn("rec-1", 1, signatory_id="suspect-1", signatory_name="王某",
-                  signatory_role="suspect", prompt_zh="请在签名板上签名", prompt_en="Please sign")
+    ws.begin_turn(turn_begin("rec-1", 1, pdf))
     ws_rec.wait(lambda: messages(ws_rec, SignatureResult), what="signature result")
     (result,) = messages(ws_rec, SignatureResult)
-    assert result.simulated and result.outcome == "signed" and result.signatory_id == "suspect-1"
+    assert result.simulated and result.outcome == "signed" and result.field_name == "Sig_1"
+    assert result.result == b"outcome of Sig_1"
     ink = samples_of(ws_rec)
     assert len(ink) == 300
     firsts = [b.first for b in messages(ws_rec, InkBatch)]
@@ -58,7 +57,7 @@ def test_a_full_record_round_trip(endpoints, tmp_path):
     assert stored.ok and stored.path.read_bytes() == recording.read_bytes()
     assert term_rec.of(UploadFinished)[0].ok
     entries = messages(ws_rec, LogEntry)
-    assert [e.index for e in entries] == list(range(len(entries))) and len(entries) >= 4
+    assert [e.index for e in entries] == list(range(len(entries))) and len(entries) == 3
     assert messages(ws_rec, LogCheckpoint)[0].index == len(entries)
     ws_rec.wait(lambda: term.status.backlog == 0 and ws.status.backlog == 0,
                 what="all acknowledged")
@@ -190,8 +189,7 @@ def test_a_restarted_workstation_takes_the_session_back(endpoints, proxy_to):
     term = endpoints.terminal(proxy.address, term_rec)
     term_rec.wait(lambda: connected(term))
     session = term.session
-    ws.begin_turn("rec-1", 1, signatory_id="s", signatory_name="n", signatory_role="suspect",
-                  prompt_zh="请签名", prompt_en="Please sign")
+    ws.begin_turn(turn_begin())
     endpoints.stop(ws)
     term.send_log_entry("log", 0, b"while the workstation was away")
     again_rec = Recorder()
