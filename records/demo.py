@@ -169,10 +169,13 @@ def demo_passphrase(data_dir: Path) -> Path:
 def run_headless_demo(out_dir: Path, *, language: str = "zh",
                       progress: Callable[[str], None] = print,
                       templates_dir: Path | None = None, unsigned: bool = False,
-                      pen_speed: float | None = 8.0, av: bool = True) -> DemoResult:
+                      pen_speed: float | None = 8.0, av: bool = True,
+                      link: Callable[..., Any] | None = None) -> DemoResult:
     """The full demo into ``out_dir`` (created if needed); ``unsigned`` renders stage one
     only.  ``pen_speed`` is how much faster than recorded the pen is replayed (None: at
-    once); ``av=False`` leaves cameras and microphones out (tests)."""
+    once); ``av=False`` leaves cameras and microphones out (tests).  ``link`` reaches the
+    terminal over the workstation-terminal link (``records.remote_station.loopback_terminal``:
+    in this process over TLS on loopback; ``listening_terminal(ADDRESS)``: another process)."""
     out_dir = Path(out_dir)
     result = DemoResult(out_dir=out_dir, language=language, unsigned=unsigned)
     if language not in LANGUAGES:
@@ -189,5 +192,5 @@ def run_headless_demo(out_dir: Path, *, language: str = "zh",
         return result
     from records.session_demo import run_record_demo  # devices, crypto: only for the full run
 
-    run_record_demo(result, templates, progress=progress, pen_speed=pen_speed, av=av)
+    run_record_demo(result, templates, progress=progress, pen_speed=pen_speed, av=av, link=link)
     return result

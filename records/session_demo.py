@@ -32,7 +32,8 @@ from records.session import SigningStation, StationConfig
 from records.session_media import MediaSources
 from records.session_script import SignatoryScript, scripted_turn
 from records.session_signing import TurnSigner
-from records.session_stations import LocalStation
+from records.remote_station import TerminalLink, TerminalWiring
+from records.session_stations import LocalStation, StationHandle
 from records.session_workflow import RecordWorkflow, TurnReport
 from records.site import WorkingSite
 from records.storage import open_database, sqlite_url
@@ -93,18 +94,21 @@ def _station(name: str, media_dir: Path, pen_speed: float | None, av: bool) -> S
 
 def run_record_demo(result: DemoResult, templates: dict[str, Template], *,
                     progress: Callable[[str], None], pen_speed: float | None,
-                    av: bool) -> None:
-    """Fill ``result`` with the full demo's record, package and verification."""
+                    av: bool, link: TerminalLink | None = None) -> None:
+    """Fill ``result`` with the full demo's record, package and verification; with ``link``
+    the terminal is reached through the workstation-terminal link (see
+    :mod:`records.remote_station`)."""
     try:
         with contextlib.ExitStack() as stack:
-            _run(result, templates[DEMO_TEMPLATE], stack, progress, pen_speed, av)
+            _run(result, templates[DEMO_TEMPLATE], stack, progress, pen_speed, av, link)
     except (RecordError, CryptoError, DeviceError, OSError) as exc:
         reason = getattr(exc, "reason", type(exc).__name__)
         result.errors.append(f"{exc} [{reason}]")
 
 
 def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
-         progress: Callable[[str], None], pen_speed: float | None, av: bool) -> None:
+         progress: Callable[[str], None], pen_speed: float | None, av: bool,
+         link: TerminalLink | None = None) -> None:
     from records.demo import demo_passphrase
 
     data = result.out_dir / "data"
@@ -146,9 +150,6 @@ def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
     ws_log = CaptureLog.open(capture / f"{ws_name}.jsonl", site.log_key(ws_name), ws_name,
                              clock=clock)
     stack.callback(ws_log.close)
-    term_log = CaptureLog.open(capture / f"{term_name}.jsonl", site.log_key(term_name),
-                               term_name, clock=clock)
-    stack.callback(term_log.close)
     media_dir = data / "media"
 
     def signer(station: str) -> TurnSigner:
@@ -158,9 +159,6 @@ def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
     ws_station = SigningStation(_station(ws_name, media_dir, pen_speed, av),
                                 log_to=ws_log, signer=signer(ws_name), clock=clock)
     stack.callback(ws_station.close)
-    term_station = SigningStation(_station(term_name, media_dir, pen_speed, av),
-                                  log_to=term_log, signer=signer(term_name), clock=clock)
-    stack.callback(term_station.close)
     straight = scripted_turn(SignatoryScript())
 
     def workstation_turn(station: SigningStation, request) -> object:
@@ -171,10 +169,22 @@ def _run(result: DemoResult, template: Template, stack: contextlib.ExitStack,
         progress(f"签名 signing: {request.label_zh} {request.signatory_name} @ {term_name}")
         return straight(station, request)
 
+    if link is not None:
+        terminal: StationHandle = link(TerminalWiring(
+            site, passphrase, clock, capture, media_dir, data / "link",
+            _station(term_name, media_dir, pen_speed, av), signer(term_name), terminal_turn,
+            blobs, stack, progress))
+    else:
+        term_log = CaptureLog.open(capture / f"{term_name}.jsonl", site.log_key(term_name),
+                                   term_name, clock=clock)
+        stack.callback(term_log.close)
+        term_station = SigningStation(_station(term_name, media_dir, pen_speed, av),
+                                      log_to=term_log, signer=signer(term_name), clock=clock)
+        stack.callback(term_station.close)
+        terminal = LocalStation(term_station, terminal_turn, log=term_log, own_log=True)
     stations = {"workstation": LocalStation(ws_station, workstation_turn, log=ws_log,
                                             own_log=False),
-                "terminal": LocalStation(term_station, terminal_turn, log=term_log,
-                                         own_log=True)}
+                "terminal": terminal}
 
     def turn_done(report: TurnReport) -> None:
         progress(f"  {report.field_name}: {report.outcome.kind.value}"

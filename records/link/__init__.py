@@ -27,7 +27,7 @@ ink.batch          T     reliable  turn, stroke, index of the first sample + 30-
 ink.clear          T     reliable  the pad was cleared (logged, never hidden)
 preview.frame      T     preview   camera JPEG, newest only, dropped while down
 signature.result   T     durable   outcome, simulated?, evidence SHA-256 + evidence bundle
-log.entry          T     durable   capture-log entry (opaque bytes), exactly once, in order
+log.entry          T     reliable  capture-log entry (opaque bytes), exactly once, in order
 log.checkpoint     T     durable   capture-log checkpoint (opaque bytes)
 upload.begin       T     durable   id, name, media type, size, SHA-256, chunk size
 upload.query       T     control   where does an upload stand? (after a reconnect)

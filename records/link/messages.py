@@ -222,7 +222,7 @@ class SignatureResult(Message):
 class LogEntry(Message):
     """One capture-log entry of the terminal, opaque to the link, delivered once and in order."""
 
-    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.entry", Side.TERMINAL, Delivery.DURABLE, 16 << 20
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "log.entry", Side.TERMINAL, Delivery.RELIABLE, 16 << 20
     log_id: str
     index: int
     entry: bytes = _payload()
