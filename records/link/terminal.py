@@ -173,6 +173,12 @@ class TerminalEndpoint(LinkEndpoint):
                  begin.size)
         return begin
 
+    @property
+    def uploads_pending(self) -> int:
+        """Uploads announced and not yet acknowledged whole by the workstation."""
+        with self._lock:
+            return len(self._terminal.uploads)
+
     def reconnect(self) -> None:
         """Try again after the link went down for a reason retrying could not fix."""
         if self._loop is not None:
