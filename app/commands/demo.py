@@ -1,13 +1,15 @@
 """A complete record on this machine with simulated devices, with windows or headless.
 
-  inkseal demo --headless [--out DIR] [--language zh|en|zh+en] [--unsigned]
+  inkseal demo --headless [--out DIR] [--language zh|en|zh+en] [--unsigned] [--in-process]
 
 Headless: drafts the juvenile interrogation record into a fresh data directory under DIR
 (site PKI and local timestamp authority created on the first run), has it certified, signed
 by the recorder and the appropriate adult at the workstation's pad and by the suspect at the
 terminal (simulated STU pad replaying real pen data, simulated fingerprint reader on a
 pseudo-terminal, synthetic camera and microphone), sealed and packaged, then verifies the
-package.  Exit code 0 only when the package verifies.  ``--unsigned`` renders one unsigned
+package.  The terminal is reached over the real workstation-terminal link (mutual TLS 1.3 on
+loopback, the terminal on threads of its own), so its log and recording in the package came
+over the link as from another machine; ``--in-process`` calls it directly instead.  Exit code 0 only when the package verifies.  ``--unsigned`` renders one unsigned
 record of every template instead (stage one).
 """
 
@@ -32,16 +34,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="language of the rendered records")
     parser.add_argument("--unsigned", action="store_true",
                         help="only render one unsigned record of every template (stage one)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="reach the terminal directly instead of over the TLS link")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.headless:
         return not_available("demo", "the desktop application; use 'inkseal demo --headless'")
     from records.demo import run_headless_demo
+    from records.remote_station import loopback_terminal
 
     language = args.language or settings.language
     result = run_headless_demo(args.out, language=language, unsigned=args.unsigned,
-                               progress=lambda text: print(text, file=sys.stderr, flush=True))
+                               progress=lambda text: print(text, file=sys.stderr, flush=True),
+                               link=None if args.in_process else loopback_terminal)
     if result.report is not None:
         from crypto.verify_report_text import render_text
 
