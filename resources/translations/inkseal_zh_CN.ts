@@ -9,6 +9,21 @@
     </message>
 </context>
 <context>
+    <name>CameraView</name>
+    <message>
+        <source>Camera picture</source>
+        <translation>摄像画面</translation>
+    </message>
+    <message>
+        <source>No camera picture yet</source>
+        <translation>尚无摄像画面</translation>
+    </message>
+    <message>
+        <source>SIMULATED CAMERA</source>
+        <translation>模拟摄像头</translation>
+    </message>
+</context>
+<context>
     <name>CaseDialog</name>
     <message>
         <source>New case</source>
@@ -56,6 +71,41 @@
     <message>
         <source>Cases</source>
         <translation>案件</translation>
+    </message>
+</context>
+<context>
+    <name>CertifyDialog</name>
+    <message>
+        <source>Sign as prosecutor</source>
+        <translation>检察官签名</translation>
+    </message>
+    <message>
+        <source>{0} certifies the record with the officer key. After this nothing in the record can change without showing; the signatories sign next.</source>
+        <translation>{0}使用检察官密钥对笔录进行认证签名。此后笔录的任何改动都会被发现；随后由各签名人签名。</translation>
+    </message>
+    <message>
+        <source>Token &amp;PIN:</source>
+        <translation>令牌 PIN(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Officer key &amp;passphrase:</source>
+        <translation>检察官密钥口令(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Sign</source>
+        <translation>签名(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Type the PIN first.</source>
+        <translation>请先输入 PIN。</translation>
+    </message>
+    <message>
+        <source>Type the passphrase first.</source>
+        <translation>请先输入口令。</translation>
     </message>
 </context>
 <context>
@@ -187,6 +237,63 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>FaultBand</name>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>FingerprintMeter</name>
+    <message>
+        <source>Fingerprint quality</source>
+        <translation>指纹质量</translation>
+    </message>
+    <message>
+        <source>Place your finger on the fingerprint reader.</source>
+        <translation>请将手指放在指纹仪上。</translation>
+    </message>
+    <message>
+        <source>Quality: good</source>
+        <translation>质量：良好</translation>
+    </message>
+    <message>
+        <source>Quality: usable</source>
+        <translation>质量：可用</translation>
+    </message>
+    <message>
+        <source>Quality: poor — press again</source>
+        <translation>质量：差——请重新按压</translation>
+    </message>
+    <message>
+        <source>No finger on the reader</source>
+        <translation>指纹仪上没有手指</translation>
+    </message>
+    <message>
+        <source>{0} (score {1})</source>
+        <translation>{0}（评分 {1}）</translation>
+    </message>
+</context>
+<context>
+    <name>FingerprintScreen</name>
+    <message>
+        <source>Press your finger on the fingerprint reader</source>
+        <translation>请将手指按在指纹仪上</translation>
+    </message>
+    <message>
+        <source>I refuse to sign…</source>
+        <translation>我拒绝签名…</translation>
+    </message>
+    <message>
+        <source>Press again</source>
+        <translation>重新按压</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+</context>
+<context>
     <name>Identity</name>
     <message>
         <source>18 characters are needed: 17 digits, then a digit or X</source>
@@ -221,6 +328,93 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>LivePanel</name>
+    <message>
+        <source>Record pushed: {0} ({1} pages)</source>
+        <translation>笔录已推送：{0}（共 {1} 页）</translation>
+    </message>
+    <message>
+        <source>Turn of {0} at {1}</source>
+        <translation>轮到{0}在 {1} 签名</translation>
+    </message>
+    <message>
+        <source>Now signing: {0} — at {1}</source>
+        <translation>正在签名：{0} —— 在 {1}</translation>
+    </message>
+    <message>
+        <source>Nobody is signing right now.</source>
+        <translation>当前无人签名。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}{2}</source>
+        <translation>{0}：{1}{2}</translation>
+    </message>
+    <message>
+        <source> (simulated)</source>
+        <translation>（模拟）</translation>
+    </message>
+    <message>
+        <source>Pads: {0}</source>
+        <translation>签名板：{0}</translation>
+    </message>
+    <message>
+        <source>Pads: none opened yet</source>
+        <translation>签名板：尚未打开</translation>
+    </message>
+    <message>
+        <source>Link: the stations run in this process (no network link).</source>
+        <translation>链路：各签名设备在本程序内运行（无网络链路）。</translation>
+    </message>
+    <message>
+        <source>Page on screen: {0} of {1}</source>
+        <translation>当前显示：第 {0} 页，共 {1} 页</translation>
+    </message>
+    <message>
+        <source>Page on screen: none</source>
+        <translation>当前显示：无</translation>
+    </message>
+    <message>
+        <source>Live ink</source>
+        <translation>实时笔迹</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>过程记录</translation>
+    </message>
+    <message>
+        <source>{0}: page {1} was on screen for {2:.1f} s</source>
+        <translation>{0}：第 {1} 页显示了 {2:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>{0}: the pad was cleared; attempt {1} begins ({2} samples kept in the log)</source>
+        <translation>{0}：签名板已清除，开始第 {1} 次签名（{2} 个采样点保留在日志中）</translation>
+    </message>
+    <message>
+        <source>{0}: pad: {1}</source>
+        <translation>{0}：签名板：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: fingerprint pressed, quality {1} ({2})</source>
+        <translation>{0}：已按指纹，质量 {1}（{2}）</translation>
+    </message>
+    <message>
+        <source>{0}: photo taken ({1}×{2})</source>
+        <translation>{0}：已拍照（{1}×{2}）</translation>
+    </message>
+    <message>
+        <source>{0}: FAULT: {1}</source>
+        <translation>{0}：故障：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: the record is on screen</source>
+        <translation>{0}：笔录已显示</translation>
+    </message>
+    <message>
+        <source>{0}: the turn ended ({1})</source>
+        <translation>{0}：本次签名结束（{1}）</translation>
+    </message>
+</context>
+<context>
     <name>LivePlace</name>
     <message>
         <source>The live view of a signing (ink, camera, signing order) appears here once a terminal is linked to this workstation.</source>
@@ -229,6 +423,13 @@ The details are in {1}.</source>
     <message>
         <source>Live signing</source>
         <translation>实时签名</translation>
+    </message>
+</context>
+<context>
+    <name>LocalPadDialog</name>
+    <message>
+        <source>Signing at this workstation&apos;s pad</source>
+        <translation>在本工作站签名板上签名</translation>
     </message>
 </context>
 <context>
@@ -422,6 +623,60 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>PhotoScreen</name>
+    <message>
+        <source>Look at the camera for your photo</source>
+        <translation>请看向摄像头拍照</translation>
+    </message>
+    <message>
+        <source>I refuse to sign…</source>
+        <translation>我拒绝签名…</translation>
+    </message>
+    <message>
+        <source>Take the photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Confirm and sign</source>
+        <translation>确认并签署</translation>
+    </message>
+</context>
+<context>
+    <name>PushDialog</name>
+    <message>
+        <source>Push to a terminal</source>
+        <translation>推送到终端</translation>
+    </message>
+    <message>
+        <source>Push “{0}” to a terminal. Whoever signs there reads it page by page; those who sign here use this workstation&apos;s pad.</source>
+        <translation>将“{0}”推送到终端。在终端签名的人逐页阅看后签名；在此签名的人使用本工作站的签名板。</translation>
+    </message>
+    <message>
+        <source>&amp;Terminal:</source>
+        <translation>终端(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Site passphrase:</source>
+        <translation>站点口令(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>unlocks this workstation&apos;s keys</source>
+        <translation>用于解锁本工作站的密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Push</source>
+        <translation>推送(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The site passphrase is needed to sign at this workstation.</source>
+        <translation>在本工作站签名需要站点口令。</translation>
+    </message>
+</context>
+<context>
     <name>QaListEditor</name>
     <message>
         <source>Add a question</source>
@@ -441,6 +696,33 @@ The details are in {1}.</source>
     <message>
         <source>Remove question {0}</source>
         <translation>删除第 {0} 问</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingScreen</name>
+    <message>
+        <source>◀ Previous page</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <source>Next page ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <source>I refuse to sign…</source>
+        <translation>我拒绝签名…</translation>
+    </message>
+    <message>
+        <source>I have read every page: sign</source>
+        <translation>我已阅看全部页面：签名</translation>
+    </message>
+    <message>
+        <source>Record page</source>
+        <translation>笔录页面</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1} · read {2} of {1}</source>
+        <translation>第 {0} 页，共 {1} 页 · 已阅 {2}/{1} 页</translation>
     </message>
 </context>
 <context>
@@ -518,6 +800,49 @@ The details are in {1}.</source>
     <message>
         <source>Sealed</source>
         <translation>已用印</translation>
+    </message>
+</context>
+<context>
+    <name>RefusalDialog</name>
+    <message>
+        <source>I do not agree with what the record says</source>
+        <translation>我不同意笔录所记载的内容</translation>
+    </message>
+    <message>
+        <source>I cannot read the record</source>
+        <translation>我无法阅读笔录</translation>
+    </message>
+    <message>
+        <source>I want to consult a lawyer first</source>
+        <translation>我想先咨询律师</translation>
+    </message>
+    <message>
+        <source>Another reason (write it below)</source>
+        <translation>其他理由（请在下方填写）</translation>
+    </message>
+    <message>
+        <source>Refuse to sign</source>
+        <translation>拒绝签名</translation>
+    </message>
+    <message>
+        <source>{0} refuses to sign. Why? The reason is recorded exactly as written here.</source>
+        <translation>{0}拒绝签名。理由是什么？理由将按此处所写原样记录。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>&amp;In your own words:</source>
+        <translation>本人陈述(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Record the refusal</source>
+        <translation>记录拒绝签名</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
     </message>
 </context>
 <context>
@@ -750,6 +1075,116 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>SigningController</name>
+    <message>
+        <source>&amp;Sign as prosecutor…</source>
+        <translation>检察官签名(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>S&amp;eal and file</source>
+        <translation>封存并归档(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Verification &amp;report</source>
+        <translation>验证报告(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Stopped: {0}</source>
+        <translation>已停止：{0}</translation>
+    </message>
+    <message>
+        <source>Pushing the record…</source>
+        <translation>正在推送笔录…</translation>
+    </message>
+    <message>
+        <source>Everyone has signed or refused: the record can be sealed.</source>
+        <translation>所有人均已签名或拒绝签名：笔录可以封存。</translation>
+    </message>
+    <message>
+        <source>Certified by the prosecutor.</source>
+        <translation>检察官已认证签名。</translation>
+    </message>
+    <message>
+        <source>Signing as prosecutor…</source>
+        <translation>正在进行检察官签名…</translation>
+    </message>
+    <message>
+        <source>{0}: signed</source>
+        <translation>{0}：已签名</translation>
+    </message>
+    <message>
+        <source>{0}: refused — {1}</source>
+        <translation>{0}：拒绝签名——{1}</translation>
+    </message>
+    <message>
+        <source>Sealing the record…</source>
+        <translation>正在封存笔录…</translation>
+    </message>
+    <message>
+        <source>Writing the evidence package…</source>
+        <translation>正在写入证据包…</translation>
+    </message>
+    <message>
+        <source>Verifying the package…</source>
+        <translation>正在验证证据包…</translation>
+    </message>
+    <message>
+        <source>Sealed and filed: {0}</source>
+        <translation>已封存并归档：{0}</translation>
+    </message>
+    <message>
+        <source>Verification report</source>
+        <translation>验证报告</translation>
+    </message>
+    <message>
+        <source>No evidence package of this record is filed here ({0}).</source>
+        <translation>本机未归档该笔录的证据包（{0}）。</translation>
+    </message>
+</context>
+<context>
+    <name>SigningScreen</name>
+    <message>
+        <source>Clear and sign again</source>
+        <translation>清除并重新签名</translation>
+    </message>
+    <message>
+        <source>I refuse to sign…</source>
+        <translation>我拒绝签名…</translation>
+    </message>
+    <message>
+        <source>Confirm my signature</source>
+        <translation>确认我的签名</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>Opening the signature pad…</source>
+        <translation>正在打开签名板…</translation>
+    </message>
+    <message>
+        <source>Input: the mouse (simulated mode, no pressure) — recorded as such</source>
+        <translation>输入：鼠标（模拟模式，无压力）——已如实记录</translation>
+    </message>
+    <message>
+        <source>Input: pen on this screen ({0})</source>
+        <translation>输入：在本屏幕上用笔书写（{0}）</translation>
+    </message>
+    <message>
+        <source>Input: signature pad {0} — SIMULATED</source>
+        <translation>输入：签名板 {0} ——模拟设备</translation>
+    </message>
+    <message>
+        <source>Input: signature pad {0}</source>
+        <translation>输入：签名板 {0}</translation>
+    </message>
+    <message>
+        <source> · the prompt is on the pad&apos;s screen</source>
+        <translation> · 提示显示在签名板屏幕上</translation>
+    </message>
+</context>
+<context>
     <name>Station</name>
     <message>
         <source>This workstation</source>
@@ -777,6 +1212,77 @@ The details are in {1}.</source>
     <message>
         <source>Draft…</source>
         <translation>起草……</translation>
+    </message>
+</context>
+<context>
+    <name>TerminalOption</name>
+    <message>
+        <source>Terminal in this process (its window opens here)</source>
+        <extracomment>The recorded STU pen log the simulated pad replays (shipped with the product).</extracomment>
+        <translation>本程序内的终端（在本机打开其窗口）</translation>
+    </message>
+</context>
+<context>
+    <name>TerminalWindow</name>
+    <message>
+        <source>Inkseal — Terminal {0}</source>
+        <translation>Inkseal — 终端 {0}</translation>
+    </message>
+    <message>
+        <source>Signing terminal {0}</source>
+        <translation>签名终端 {0}</translation>
+    </message>
+    <message>
+        <source>&amp;Write with:</source>
+        <translation>书写方式(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>the signature pad</source>
+        <translation>签名板</translation>
+    </message>
+    <message>
+        <source>a pen on this screen</source>
+        <translation>在本屏幕上用笔书写</translation>
+    </message>
+    <message>
+        <source>the mouse (simulated)</source>
+        <translation>鼠标（模拟）</translation>
+    </message>
+    <message>
+        <source>Input for the signature</source>
+        <translation>签名输入方式</translation>
+    </message>
+    <message>
+        <source>Switch language</source>
+        <translation>切换语言</translation>
+    </message>
+    <message>
+        <source>Simulated devices: nothing captured here is from real hardware, and every record says so.</source>
+        <translation>模拟设备：此处采集的内容均非来自真实硬件，所有记录均如实注明。</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>阅看</translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>指纹</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
@@ -904,6 +1410,78 @@ The details are in {1}.</source>
     <message>
         <source>Verification: {0}</source>
         <translation>验证：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TurnPanel</name>
+    <message>
+        <source>{0}: please read the record, page by page. Signing opens once you have seen every page.</source>
+        <extracomment>Which input writes the next signature: None for the station&apos;s pad.</extracomment>
+        <translation>{0}：请逐页阅看笔录。阅看全部页面后方可签名。</translation>
+    </message>
+    <message>
+        <source>{0}: please sign in the box</source>
+        <translation>{0}：请在框内签名</translation>
+    </message>
+    <message>
+        <source>Please wait</source>
+        <translation>请稍候</translation>
+    </message>
+    <message>
+        <source>The record appears here when the prosecutor sends it.</source>
+        <translation>检察官发送笔录后，笔录将显示在这里。</translation>
+    </message>
+    <message>
+        <source>Record received</source>
+        <translation>已收到笔录</translation>
+    </message>
+    <message>
+        <source>{0} pages. Waiting for the next signatory&apos;s turn.</source>
+        <translation>共 {0} 页。等待下一位签名人。</translation>
+    </message>
+    <message>
+        <source>This record cannot be shown on this screen.</source>
+        <translation>本屏幕无法显示该笔录。</translation>
+    </message>
+    <message>
+        <source>Photo taken ({0}×{1}).</source>
+        <translation>已拍照（{0}×{1}）。</translation>
+    </message>
+    <message>
+        <source>Signing…</source>
+        <translation>正在签署…</translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation>谢谢</translation>
+    </message>
+    <message>
+        <source>Your signature was recorded.</source>
+        <translation>您的签名已记录。</translation>
+    </message>
+    <message>
+        <source>Refusal recorded</source>
+        <translation>已记录拒绝签名</translation>
+    </message>
+    <message>
+        <source>Your refusal and its reason were recorded.</source>
+        <translation>您拒绝签名及其理由已记录。</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>The prosecutor called this turn off; nothing was signed.</source>
+        <translation>检察官取消了本次签名，未签署任何内容。</translation>
+    </message>
+    <message>
+        <source>The signature pad stopped answering ({0}). Check its cable; capture resumes when it is back.</source>
+        <translation>签名板无响应（{0}）。请检查连接线；签名板恢复后将继续采集。</translation>
+    </message>
+    <message>
+        <source>The capture log failed: {0}. This turn cannot be signed.</source>
+        <translation>采集日志写入失败：{0}。本次不能签名。</translation>
     </message>
 </context>
 <context>
@@ -1081,6 +1659,10 @@ The details are in {1}.</source>
         <translation>Inkseal — 工作站 {0}</translation>
     </message>
     <message>
+        <source>&amp;Signing</source>
+        <translation>签名(&amp;S)</translation>
+    </message>
+    <message>
         <source>New &amp;case…</source>
         <translation>新建案件(&amp;C)……</translation>
     </message>
@@ -1119,6 +1701,10 @@ The details are in {1}.</source>
     <message>
         <source>&amp;About Inkseal</source>
         <translation>关于 Inkseal(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Push the open record to a terminal: the signatories read it there page by page and sign; the live view follows.</source>
+        <translation>将当前笔录推送到终端：签名人在终端逐页阅看并签名；实时画面同步显示。</translation>
     </message>
     <message>
         <source>The terminal link is not configured on this workstation, so records cannot be pushed to a terminal yet.</source>

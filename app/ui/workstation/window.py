@@ -1,9 +1,11 @@
 """The prosecutor's workstation window: cases, their persons and records, drafting from the
-templates, each record's PDF, and the place where a live signing will show."""
+templates, each record's PDF, and the signing side (push to a terminal, the live view, sign
+as prosecutor, the workstation's own pad, seal and file, the verification report: see
+:mod:`app.ui.workstation.signing`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,8 @@ from app.ui.workstation.draft import DraftDialog
 from app.ui.workstation.live import LivePlace
 from app.ui.workstation.persons import PersonDialog, PersonPanel
 from app.ui.workstation.records import RecordPanel, state_name
+from app.ui.workstation.signing import SigningController, TerminalOption
+from app.ui.workstation.stations import StationConfigMaker, pad_maker, settings_config
 from app.ui.workstation.template_choice import TemplateDialog
 
 if TYPE_CHECKING:
@@ -43,13 +47,18 @@ __all__ = ["WorkstationWindow"]
 
 class WorkstationWindow(Retranslating, QMainWindow):
     """One window per workstation.  ``services`` are either open already or a function that
-    opens them, which then runs in the background while the window is on screen."""
+    opens them, which then runs in the background while the window is on screen.
+    ``terminals`` are offered when pushing a record (none: pushing is off);
+    ``station_config`` gives the devices of this workstation's own pad (default: the
+    ``devices.*`` settings)."""
 
     ready = Signal()  # the services are open and the cases are listed
 
     def __init__(self, settings: Settings, services: ServicesSource,
                  parent: QWidget | None = None, *,
-                 clock: Callable[[], datetime] = local_now) -> None:
+                 clock: Callable[[], datetime] = local_now,
+                 terminals: Sequence[TerminalOption] | None = None,
+                 station_config: StationConfigMaker | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workstation-window")
         self.settings, self.clock = settings, clock
@@ -86,6 +95,11 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.database_label)
         self._build_actions()
+        self.signing = SigningController(self, pad=pad_maker(station_config or settings_config(
+            settings)))
+        self._signing_menus()
+        for option in terminals or ():
+            self.signing.add_terminal(option)
         self.cases.case_selected.connect(self._show_case)
         self.cases.new_button.clicked.connect(self.new_case)
         self.persons.add_button.clicked.connect(self.add_person)
@@ -115,8 +129,8 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.add_person_action = self._action("Ctrl+Shift+P", self.add_person)
         self.new_record_action = self._action("Ctrl+N", self.new_record)
         self.open_record_action = self._action("Ctrl+O", self._open_selected)
-        self.push_action = self._action("Ctrl+T", None)
-        self.push_action.setEnabled(False)  # until the workstation-terminal link is configured
+        self.push_action = self._action("Ctrl+T", lambda: self.signing.push())
+        self.push_action.setEnabled(False)  # until a record is open and a terminal offered
         self.refresh_action = self._action(QKeySequence.StandardKey.Refresh, self.refresh_cases)
         self.quit_action = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.language_group = QActionGroup(self)
@@ -162,8 +176,20 @@ class WorkstationWindow(Retranslating, QMainWindow):
             self.toolbar.addAction(action)
         self._update_actions()
 
+    def _signing_menus(self) -> None:
+        signing = self.signing
+        actions = (signing.certify_action, signing.seal_action, signing.report_action)
+        self.signing_menu = self.menuBar().addMenu("")
+        self.menuBar().insertMenu(self.view_menu.menuAction(), self.signing_menu)
+        self.signing_menu.addAction(self.push_action)
+        self.signing_menu.addActions(list(actions))
+        self.toolbar.addActions([signing.certify_action, signing.seal_action])
+        self.retranslate()
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Inkseal — Workstation {0}").format(self.settings.station_id))
+        if hasattr(self, "signing_menu"):
+            self.signing_menu.setTitle(self.tr("&Signing"))
         texts = {
             self.new_case_action: self.tr("New &case…"),
             self.add_person_action: self.tr("Add &person…"),
@@ -179,9 +205,14 @@ class WorkstationWindow(Retranslating, QMainWindow):
         for action, text in texts.items():
             action.setText(text)
         self.push_action.setToolTip(self.tr(
+            "Push the open record to a terminal: the signatories read it there page by page "
+            "and sign; the live view follows.") if getattr(self, "signing", None) is not None
+            and self.signing.terminals else self.tr(
             "The terminal link is not configured on this workstation, so records cannot be "
             "pushed to a terminal yet."))
         self.push_action.setStatusTip(self.push_action.toolTip())
+        if hasattr(self, "signing"):
+            self.signing.retranslate()
         self.language_actions["zh"].setText("中文")  # untranslated: each language in itself
         self.language_actions["en"].setText("English")  # untranslated: each language in itself
         for action, text in zip(self.focus_actions, (
@@ -200,7 +231,7 @@ class WorkstationWindow(Retranslating, QMainWindow):
             self.tr("Database: {0}").format(self.services.database.url) if self.services
             else self.tr("Opening the database…"))
         if self.open_record is not None:
-            self.preview.title.setText(self._record_title(self.open_record))
+            self.preview.title.setText(self.record_title(self.open_record))
 
     def _update_actions(self) -> None:
         has_case = self.services is not None and self.cases.current is not None
@@ -211,6 +242,8 @@ class WorkstationWindow(Retranslating, QMainWindow):
         self.new_record_action.setEnabled(has_case)
         self.records.new_button.setEnabled(has_case)
         self.open_record_action.setEnabled(has_case and self.records.current is not None)
+        if hasattr(self, "signing"):
+            self.signing.update_actions()
 
     # -- services -------------------------------------------------------------------------
     def _open_services(self, opener: Callable[[], WorkstationServices]) -> None:
@@ -341,12 +374,37 @@ class WorkstationWindow(Retranslating, QMainWindow):
         Op(self, work, lambda result: self._show_record(*result)) \
             .with_progress(self.tr("Opening the record…")).run()
 
-    def _show_record(self, record: RecordView, pdf: bytes) -> None:
+    def _show_record(self, record: RecordView, pdf: bytes, *, front: bool = True) -> None:
         self.open_record = record
-        self.preview.show_pdf(pdf, self._record_title(record))
-        self.tabs.setCurrentWidget(self.preview)
+        self.preview.show_pdf(pdf, self.record_title(record))
+        if front:
+            self.tabs.setCurrentWidget(self.preview)
+        self._update_actions()
 
-    def _record_title(self, record: RecordView) -> str:
+    def refresh_open_record(self, then: Callable[[], object] | None = None) -> None:
+        """Load the open record again (it was signed, sealed...), keep the tab in front,
+        refresh the list; then ``then()``."""
+        record = self.open_record
+        if self.services is None or record is None:
+            return
+        records, blobs = self.services.records, self.services.blobs
+
+        def work(progress: OpProgress) -> tuple[RecordView, bytes]:
+            view = records.load_record(record.id).result()
+            return view, blobs.read_bytes(view.current_pdf_sha256)
+
+        def shown(result: tuple[RecordView, bytes]) -> None:
+            if self.open_record is None or self.open_record.id != record.id:
+                return
+            self._show_record(*result, front=False)
+            self.refresh_records(record.summary.case_id, select=record.id)
+            if then is not None:
+                then()
+
+        Op(self, work, shown).run()
+
+    def record_title(self, record: RecordView) -> str:
+        """The record's title, state and revision, in the interface language."""
         summary = record.summary
         title = summary.title_en if current_language() == "en" else summary.title_zh
         return self.tr("{0} · {1} · revision {2}").format(title, state_name(summary.state),
@@ -370,6 +428,10 @@ class WorkstationWindow(Retranslating, QMainWindow):
             "Inkseal {0}\nSignature-pad signing of interrogation records, sealed as evidence."
         ).format(__version__))
 
+    def show_dialog(self, dialog: QWidget) -> None:
+        """Open ``dialog`` window-modal (deleted when closed); :attr:`dialog` names it."""
+        self._show_dialog(dialog)
+
     def _show_dialog(self, dialog: QWidget) -> None:
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -385,7 +447,9 @@ class WorkstationWindow(Retranslating, QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.signing.cancel()  # a turn waiting at a station would hold its op forever
         self.op_runner.shutdown()
+        self.signing.shutdown()
         self.bridge.close()
         for services in self._opened:
             services.shutdown()
