@@ -5,8 +5,10 @@ fields, seal and timestamps (:mod:`crypto.verify_pdf`), each signatory's encrypt
 file against its signed attribute; the capture logs' keys, chains, signatures and checkpoints
 against the checkpoints under the seal (:mod:`crypto.verify_package_logs`); the logs held
 against the PDF (:mod:`crypto.verify_package_bindings`); every recording and segment against
-its logged hash (:mod:`crypto.verify_package_media`); and, with the archive key and a pen
-decoder, each decrypted pen track re-rendered against the visible signature
+its logged hash (:mod:`crypto.verify_package_media`); every pen-batch commitment of the logs
+opened from the archive-encrypted evidence, or said to need the archive key
+(:mod:`crypto.verify_package_pen`); and, with the archive key and a pen decoder, each
+decrypted pen track re-rendered against the visible signature
 (:mod:`crypto.verify_package_ink`).  Nothing is fetched from anywhere.
 
 Trust: roots given by the caller are the only ones trusted.  Without them the package's own
@@ -37,6 +39,7 @@ from crypto.verify_package_files import PackageFiles
 from crypto.verify_package_ink import PenDecoder, compare_ink, ink_picture, visible_picture
 from crypto.verify_package_logs import check_logs
 from crypto.verify_package_media import check_recordings
+from crypto.verify_package_pen import check_pen_commitments
 from crypto.verify_pdf import PdfVerification, RecordExpectations, verify_record_pdf
 from crypto.verify_report import PackageReport
 
@@ -221,6 +224,7 @@ def _verify_package(files: PackageFiles, trust: list[x509.Certificate],
         checks += check_bindings(logs.entries, manifest, pdf, reader, result.record_sha256,
                                  result.evidence)
         checks += check_recordings(files, logs.entries, manifest.get("media", []))
+        checks += check_pen_commitments(logs.entries, result.opened_evidence, archive_key)
         simulated = simulated_devices(logs.entries)
         checks.append(_devices_check(simulated))
     if result.ok and reader is not None:

@@ -36,6 +36,7 @@ CHECK_NAMES: dict[str, tuple[str, str]] = {
     "ink": ("笔迹与签名图像", "pen track against signature image"),
     "devices": ("采集设备", "capture devices"),
     "manifest": ("证据包清单", "package manifest"),
+    "pen_commitments": ("日志中的笔迹批次承诺", "pen-batch commitments in the logs"),
 }
 
 REASONS_ZH: dict[str, str] = {
@@ -134,6 +135,22 @@ REASONS_ZH: dict[str, str] = {
     "signature_unreadable": "签名无法读取",
     "unsafe_path": "路径不安全",
     "manifest_malformed": "清单格式错误",
+    "pen_batches_reordered": "加密证据中的笔迹批次顺序与日志不符",
+    "pen_batch_missing": "日志记录的笔迹批次在加密证据中缺失",
+    "pen_batch_not_logged": "加密证据中有日志从未记录的笔迹批次",
+    "pen_batch_mismatch": "笔迹批次与日志中的承诺值不符",
+    "pen_batch_facts_mismatch": "日志所述笔迹批次的数量、时间或笔画与数据不符",
+    "pen_report_mismatch": "日志中无法解码的签名板报告与加密证据不符",
+    "pen_opening_missing": "加密证据中没有可核对日志承诺的笔迹数据",
+    "pen_opening_malformed": "加密证据中的笔迹批次数据格式错误",
+    "pen_opening_lost": "签名过程未结束，笔迹数据未封存，无法核对",
+    "pen_sealed_missing": "日志中缺少封存的笔迹数据",
+    "pen_sealed_incomplete": "日志中封存的笔迹数据不完整",
+    "pen_sealed_malformed": "日志中封存的笔迹数据格式错误",
+    "pen_sealed_wrong_archive_key": "档案密钥无法解密日志中封存的笔迹数据",
+    "pen_sealed_decrypt_failed": "日志中封存的笔迹数据无法解密",
+    "pen_samples_in_clear": "日志（格式 1）以明文记录笔迹采样，无承诺可核对",
+    "evidence_not_opened": "证据未能解密，未核对",
 }
 
 _VERDICTS = {Verdict.PASS: ("通过", "PASS"), Verdict.FAIL: ("失败", "FAIL"),

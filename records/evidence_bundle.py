@@ -12,7 +12,14 @@ name                   what                                where
 ``photo``              PNG still from the station camera    package
 ``capture``            JSON: devices, simulated flags,      package
                        attempts, fingerprint quality
+``pen_batches``        every logged pen batch of the turn   package
+                       (discarded attempts too) and the
+                       nonce that opens the log's
+                       commitments (:mod:`crypto.evidence_pen`)
 =====================  ==================================  ==========================
+
+The capture log carries none of these in clear: its ``pen.batch`` entries hold commitments
+that only ``pen_batches`` opens, its blobs are hashes.
 
 The ink shown in the signature is rendered from the ISO track *as decoded back*, so anyone
 holding the archive key can decode the signed pen track and get the same picture
@@ -30,6 +37,7 @@ from typing import Any
 from crypto.appearance import StampSpec
 from crypto.evidence import (MEDIA_FINGERPRINT, MEDIA_PEN_ISO, MEDIA_PEN_READABLE,
                              EvidenceBundle, EvidenceItem)
+from crypto.evidence_pen import MEDIA_PEN_BATCHES, PEN_BATCHES_ITEM, PenOpening
 from crypto.verify_package_ink import InkDrawing, ink_picture
 from devices.av import Photo
 from devices.fingerprint import FingerprintCapture
@@ -84,10 +92,14 @@ def pen_evidence(track: PenTrack, metadata: Mapping[str, Any]) -> PenEvidence:
 def build_bundle(*, field_name: str, signatory_name: str, signatory_role: str,
                  record_sha256: bytes, captured_at: datetime, pen: PenEvidence,
                  fingerprint: FingerprintCapture | None, photo: Photo | None,
-                 capture: Mapping[str, Any]) -> EvidenceBundle:
-    """The bundle of one turn; ``capture`` describes devices and attempts (JSON-ready)."""
+                 capture: Mapping[str, Any],
+                 pen_batches: PenOpening | None = None) -> EvidenceBundle:
+    """The bundle of one turn; ``capture`` describes devices and attempts (JSON-ready),
+    ``pen_batches`` opens the turn's logged ``pen.batch`` commitments."""
     items = [EvidenceItem("pen_track", MEDIA_PEN_ISO, pen.iso, embed=True),
              EvidenceItem("pen_track_readable", MEDIA_PEN_READABLE, pen.readable)]
+    if pen_batches is not None:
+        items.append(EvidenceItem(PEN_BATCHES_ITEM, MEDIA_PEN_BATCHES, pen_batches.to_json()))
     if fingerprint is not None:
         items.append(EvidenceItem("fingerprint", MEDIA_FINGERPRINT, fingerprint.png))
     if photo is not None:

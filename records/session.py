@@ -22,11 +22,13 @@ happens is published to :meth:`subscribe`'d callbacks as :class:`StationEvent` v
 thread that produced them (pad reader, recorder writer, the caller's).
 
 Capture-log entries (``src`` = the station): ``station.record``, ``turn.begin``,
-``page.view``, ``device.pad`` (``simulated`` said there), ``pen.prompt``, ``pen.batch``,
-``pen.event``, ``pen.clear``, ``pen.accepted`` (ISO track as blob), ``fingerprint.captured``
-(PNG as blob, quality) or ``fingerprint.failed``, ``photo.taken`` (blob), ``turn.signed`` or
-``turn.refused`` or ``turn.cancelled``, ``av.*`` (see :mod:`records.session_media`),
-``station.closed``.  Every turn entry names its ``field``.
+``page.view``, ``device.pad`` (``simulated`` said there), ``pen.prompt``, ``pen.batch``
+(commitments, see :mod:`records.session_pen`), ``pen.event``, ``pen.clear``, ``pen.accepted``
+(ISO track as blob), ``fingerprint.captured`` (PNG as blob, quality) or ``fingerprint.failed``,
+``photo.taken`` (blob), ``turn.signed`` or (after ``pen.sealed``, the turn's pen batches
+encrypted for the archive) ``turn.refused`` or ``turn.cancelled``, ``av.*`` (see
+:mod:`records.session_media`), ``station.closed``.  Every turn entry names its ``field``.
+Blobs are hashes only: pen tracks, fingerprints and photos travel encrypted for the archive.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ from devices.pen import Pad, PadEvent
 from devices.signature import PenTrack
 from records.evidence_bundle import PenEvidence
 from records.session_config import StationArtifacts, StationConfig
-from records.session_devices import log_safe, open_turn_pad, pad_event_entry, press_fingerprint
+from records.session_devices import (log_safe, open_turn_pad, pad_event_entry, press_fingerprint,
+                                     without_local_paths)
 from records.session_media import StationRecording
 from records.session_output import Listener, StationOutput
 from records.session_pen import PenCapture
@@ -229,8 +232,9 @@ class SigningStation:
             self._set_state(TurnState.SIGNING)
 
     def _pad_event(self, event: PadEvent) -> None:
-        request = self._request
-        self._write("pen.event", pad_event_entry(event, request.field_name if request else ""))
+        request, pen = self._request, self._pen
+        self._write("pen.event", pad_event_entry(event, request.field_name if request else "",
+                                                 pen.seal_report if pen else None))
         self._publish(StationEventKind.PAD_EVENT, kind=event.kind.value, message=event.message)
 
     def clear(self, reason: str = "signatory") -> None:
@@ -337,8 +341,10 @@ class SigningStation:
                                  f"the capture log failed, no signature: {fault}",
                                  "finish_turn")
             assert self._pen_evidence is not None and self._fingerprint is not None
+            assert self._pen is not None
             outcome = self._signer.sign(self, request, self._pen_evidence, self._fingerprint,
-                                        self._photo, self.capture_summary())
+                                        self._photo, self.capture_summary(),
+                                        pen_batches=self._pen.opening())
             self._end_turn(TurnState.FINISHED, outcome)
             return outcome
 
@@ -349,8 +355,8 @@ class SigningStation:
                 "pen_attempts": pen.attempt if pen else 0,
                 "pen_samples_total": pen.total if pen else 0,
                 "fingerprint_attempts": self._fingerprint_attempts,
-                "pad": dict(self._pad_info.details) | {"name": self._pad_info.name}
-                if self._pad_info else {},
+                "pad": without_local_paths(dict(self._pad_info.details))
+                | {"name": self._pad_info.name} if self._pad_info else {},
                 "fingerprint_reader": self._fingerprint.device.metadata()
                 if self._fingerprint else {},
                 "fingerprint_quality": log_safe(self._fingerprint.quality.as_dict())
@@ -367,6 +373,7 @@ class SigningStation:
                 raise self._fail("refusal_reason_required", "拒绝签名必须记录理由",
                                  "a refusal needs its reason", "refuse")
             self._release_pad()
+            self._seal_unsigned_pen()
             self._write("turn.refused", {"field": request.field_name, "reason": text})
             outcome = self._signer.refused(self, request, text)
             self._end_turn(TurnState.REFUSED, outcome)
@@ -378,6 +385,7 @@ class SigningStation:
             if self._request is None:
                 return
             self._release_pad()
+            self._seal_unsigned_pen()
             self._write("turn.cancelled", {"field": self._request.field_name, "reason": reason})
             self._set_state(TurnState.CANCELLED)
             self._reset_turn()
@@ -389,6 +397,13 @@ class SigningStation:
         if self._pad is not None:
             self._pad.close()
             self._pad = None
+
+    def _seal_unsigned_pen(self) -> None:
+        """A turn ending without a signature keeps its pen batches: encrypted for the archive
+        in the log (``pen.sealed``), as a signed turn keeps them in its evidence bundle."""
+        pen = self._pen
+        if pen is not None and (pen.batches() or pen.opening().reports):
+            self._signer.pen_unsigned(self, pen.opening())
 
     def _end_turn(self, state: TurnState, outcome: SignatureOutcome) -> None:
         self._set_state(state)

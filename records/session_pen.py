@@ -1,49 +1,67 @@
-"""Pen samples of one signing turn: grouped into attempts, logged in stroke batches.
+"""Pen samples of one signing turn: grouped into attempts, logged in stroke batches as
+commitments, opened only with the archive key.
 
-Samples arrive on the pad's reader thread.  Each one joins the open batch; a batch is written
-to the capture log as one ``pen.batch`` entry when the pen goes down or up (so a batch never
-spans two strokes), when it covers :data:`BATCH_US` of sample time, or when it holds
-:data:`BATCH_SAMPLES` samples.  Nothing is dropped or smoothed: hover samples are logged too
-(``stroke`` is null for them).  A clear starts a new attempt; the discarded attempt stays in
-the log, followed by a ``pen.clear`` entry saying how much it held, so a retry is never hidden.
+Samples arrive on the pad's reader thread.  Each one joins the open batch; a batch is closed
+when the pen goes down or up (so a batch never spans two strokes), when it covers
+:data:`BATCH_US` of sample time, or when it holds :data:`BATCH_SAMPLES` samples.  Nothing is
+dropped or smoothed: hover samples are batched too (``stroke`` is null for them).  A clear
+starts a new attempt; the discarded attempt's batches stay logged, followed by a ``pen.clear``
+entry saying how much it held, so a retry is never hidden.
 
-Each row of a batch is ``[t_us, x, y, pressure, touching, tilt_x, tilt_y, device_time,
-sequence]``: session-clock microseconds (the log's ``mono_us`` timeline), device units, and
-the device's own counters (``null`` where the device has none).
+What the log gets (format 2, see :mod:`crypto.evidence_pen` for the exact rule): one
+``pen.batch`` entry per batch with ``"v": 2``, the batch's place (field, attempt, ``batch``
+index in the turn, ``stroke``, ``first`` sample index), its non-biometric facts (``count``,
+``first_us``, ``last_us`` on the session clock, ``touching``) and ``commit``, a SHA-256 over a
+per-turn random nonce and the batch's canonical bytes.  The samples themselves, the nonce and
+every batch of the turn form the turn's :class:`~crypto.evidence_pen.PenOpening`, which the
+station encrypts for the archive key (in the evidence bundle, or in ``pen.sealed`` for a turn
+that ends unsigned).  The live ink listener still gets every row as it is batched (the link
+mirrors it over TLS; that is transport, not the log).
+
+Each row is ``[t_us, x, y, pressure, touching, tilt_x, tilt_y, device_time, sequence]``:
+session-clock microseconds (the log's ``mono_us`` timeline), device units, and the device's
+own counters (``null`` where the device has none).
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from crypto.evidence_pen import NONCE_BYTES, PEN_ROW, PenBatch, PenOpening, report_commitment
 from devices.pen import PenSample
 
 __all__ = ["BATCH_SAMPLES", "BATCH_US", "PEN_ROW", "PenCapture", "pen_row"]
 
 BATCH_US = 100_000
 BATCH_SAMPLES = 150
-PEN_ROW = ("t_us", "x", "y", "pressure", "touching", "tilt_x", "tilt_y", "device_time",
-           "sequence")
 
 LogWriter = Callable[[str, Mapping[str, Any]], None]
 InkListener = Callable[[Mapping[str, Any]], None]
 
 
 def pen_row(sample: PenSample) -> list[int | None]:
-    """One sample as the log writes it (integers only: the log's JSON allows no floats)."""
+    """One sample as a row (integers only: canonical JSON allows no floats)."""
     return [sample.t_ns // 1000, sample.x, sample.y, sample.pressure, int(sample.touching),
             sample.tilt_x, sample.tilt_y, sample.device_time, sample.sequence]
 
 
 class PenCapture:
-    """The samples of one turn; thread-safe (the pad thread adds, the caller reads)."""
+    """The samples of one turn; thread-safe (the pad thread adds, the caller reads).
 
-    def __init__(self, field: str, write: LogWriter, on_ink: InkListener) -> None:
+    ``nonce`` is the turn's commitment nonce (32 random bytes unless a test gives one).
+    """
+
+    def __init__(self, field: str, write: LogWriter, on_ink: InkListener, *,
+                 nonce: bytes | None = None) -> None:
         self.field = field
         self._write = write
         self._on_ink = on_ink
+        self._nonce = secrets.token_bytes(NONCE_BYTES) if nonce is None else bytes(nonce)
+        if len(self._nonce) != NONCE_BYTES:
+            raise ValueError(f"the commitment nonce must be {NONCE_BYTES} bytes")
         self._lock = threading.Lock()
         self._attempt = 1
         self._samples: list[PenSample] = []
@@ -51,6 +69,8 @@ class PenCapture:
         self._batch_first = 0        # index in the attempt of the batch's first sample
         self._strokes = 0            # pen-down runs in this attempt
         self._total = 0              # samples over all attempts
+        self._logged: list[PenBatch] = []   # every batch of the turn, in log order
+        self._reports: list[bytes] = []     # raw pad reports that could not be decoded
 
     @property
     def attempt(self) -> int:
@@ -85,11 +105,23 @@ class PenCapture:
         if not batch:
             return
         self._batch = []
+        rows = [pen_row(s) for s in batch]
         stroke = self._strokes if batch[0].touching else None
-        data = {"field": self.field, "attempt": self._attempt, "stroke": stroke,
-                "first": self._batch_first, "rows": [pen_row(s) for s in batch]}
-        self._write("pen.batch", data)
-        self._on_ink(data)
+        logged = PenBatch(self.field, self._attempt, len(self._logged), stroke,
+                          self._batch_first, tuple(tuple(r) for r in rows))
+        self._logged.append(logged)
+        self._write("pen.batch", logged.log_data(self._nonce))
+        self._on_ink({"field": self.field, "attempt": self._attempt, "stroke": stroke,
+                      "first": self._batch_first, "batch": logged.batch, "rows": rows})
+
+    def seal_report(self, report: bytes) -> dict[str, Any]:
+        """An undecodable pad report as its ``pen.event`` may show it: length, index and
+        commitment; the bytes join the turn's opening."""
+        with self._lock:
+            index = len(self._reports)
+            self._reports.append(bytes(report))
+            return {"length": len(report), "index": index,
+                    "commit": report_commitment(self._nonce, self.field, index, report)}
 
     def clear(self, reason: str) -> dict[str, Any]:
         """Discard the current attempt (it stays logged) and start the next; what was
@@ -104,6 +136,18 @@ class PenCapture:
             self._samples = []
             self._strokes = 0
             return data
+
+    def opening(self) -> PenOpening:
+        """Everything that opens the turn's logged commitments (flush first for the open
+        batch to be part of it)."""
+        with self._lock:
+            return PenOpening(self.field, self._nonce, tuple(self._logged),
+                              tuple(self._reports))
+
+    def batches(self) -> int:
+        """Batches logged so far in this turn."""
+        with self._lock:
+            return len(self._logged)
 
     def samples(self) -> tuple[PenSample, ...]:
         """The current attempt's samples, in order."""

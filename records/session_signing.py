@@ -1,9 +1,11 @@
 """What a station does with a turn's captures: log them as evidence, bundle and encrypt them,
 and make the signatory's PAdES signature with the station's device key.
 
-The station calls a :class:`TurnSigner` at three moments: the pen track was accepted (logged
+The station calls a :class:`TurnSigner` at these moments: the pen track was accepted (logged
 with the ISO track as a blob), a fingerprint was pressed (logged with its PNG as a blob and
-its quality), and the turn is finished (bundle, appearance, signature, ``turn.signed``).
+its quality), the turn is finished (bundle with the turn's pen batches, appearance, signature,
+``turn.signed``), or the turn ends unsigned with pen batches logged (``pen.sealed``: their
+opening encrypted for the archive, see :func:`crypto.evidence_pen.sealed_entries`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from cryptography import x509
 from crypto.capture_log_entry import BlobRef
 from crypto.errors import CryptoError
 from crypto.evidence import seal_evidence
+from crypto.evidence_pen import PenOpening, sealed_entries
 from crypto.pades import Signatory, sign_for_signatory
 from crypto.pades_document import open_reader, record_identity, signature_fields
 from crypto.pades_signers import SigningKey
@@ -79,10 +82,25 @@ class TurnSigner:
             "reader": capture.device.name, "simulated": capture.simulated,
             "uploads": capture.attempts}, BlobRef(capture.sha256, len(capture.png)))
 
+    def pen_unsigned(self, station: SigningStation, opening: PenOpening) -> None:
+        """Log the pen opening of a turn that ends unsigned, encrypted for the archive."""
+        try:
+            parts = sealed_entries(opening, self.archive_certificate)
+        except CryptoError as exc:
+            # The refusal or cancellation still goes on record; the log says what was lost.
+            station.log_entry("pen.seal_failed", {"field": opening.field, "reason": exc.reason,
+                                                  "batches": len(opening.batches),
+                                                  "message": str(exc)})
+            return
+        for data in parts:
+            station.log_entry("pen.sealed", data)
+
     def sign(self, station: SigningStation, request: TurnRequest, pen: PenEvidence,
              fingerprint: FingerprintCapture, photo: Photo | None,
-             capture: Mapping[str, Any]) -> SignatureOutcome:
-        """Bundle, encrypt, draw and sign; log ``turn.signed``; the outcome."""
+             capture: Mapping[str, Any], *,
+             pen_batches: PenOpening | None = None) -> SignatureOutcome:
+        """Bundle (with the turn's pen batches), encrypt, draw and sign; log ``turn.signed``;
+        the outcome."""
         now = self.clock.wall_datetime(self.clock.now_ns())
         try:
             reader = open_reader(request.pdf)
@@ -97,7 +115,7 @@ class TurnSigner:
                                   signatory_name=request.signatory_name,
                                   signatory_role=request.role, record_sha256=record_sha256,
                                   captured_at=now, pen=pen, fingerprint=fingerprint,
-                                  photo=photo, capture=capture)
+                                  photo=photo, capture=capture, pen_batches=pen_batches)
             sealed = seal_evidence(bundle, self.archive_certificate)
             stamp = stamp_for(name=request.signatory_name, role_label=request.label_zh,
                               signed_at=now, font_path=self.font_path, pen=pen,

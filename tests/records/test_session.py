@@ -18,6 +18,7 @@ from crypto.capture_log import CaptureLog
 from crypto.capture_log_entry import LogEntry, parse_entry
 from crypto.capture_log_file import read_log_lines
 from crypto.evidence import open_package_file
+from crypto.evidence_pen import PenOpening, open_sealed
 from crypto.pades_document import open_reader
 from crypto.pades_verify_evidence import evidence_of
 from devices.av import EncoderSettings, RecorderSettings, list_path_for
@@ -151,17 +152,19 @@ def test_a_signed_turn_logs_every_step(tmp_path: Path) -> None:
     views = [e.data for e in entries if e.kind == "page.view"]
     assert [v["page"] for v in views] == list(range(1, turn.pages + 1))
     assert all(v["shown_ms"] >= 10 and v["field"] == FIELD for v in views)
-    # Strokes: every sample once, in batches that never mix pen-down and hover.
+    # Strokes: every sample once, in batches that never mix pen-down and hover; the log
+    # has their commitments and counts, never a sample.
     batches = [e.data for e in entries if e.kind == "pen.batch"]
-    rows = [row for b in batches for row in b["rows"]]
     accepted = next(e for e in entries if e.kind == "pen.accepted")
-    assert len(rows) == samples == accepted.data["samples"] == 154
-    assert all(len({r[4] for r in b["rows"]}) == 1 for b in batches)
-    assert all((b["stroke"] is None) == (b["rows"][0][4] == 0) for b in batches)
-    assert all(b["rows"][-1][0] - b["rows"][0][0] < 100_000 for b in batches)
-    # Devices: simulated, and said so where it happened.
+    assert sum(b["count"] for b in batches) == samples == accepted.data["samples"] == 154
+    assert all(b["v"] == 2 and "rows" not in b for b in batches)
+    assert all((b["stroke"] is None) == (not b["touching"]) for b in batches)
+    assert all(b["last_us"] - b["first_us"] < 100_000 for b in batches)
+    # Devices: simulated, and said so where it happened; no file of this machine named.
     pad = next(e for e in entries if e.kind == "device.pad")
     assert pad.data["simulated"] is True and "simulated" in pad.data["name"].lower()
+    assert pad.data["details"]["pen_log"] == STU_LOG.name
+    assert str(STU_LOG.parent) not in json.dumps([e.data for e in entries], ensure_ascii=False)
     press = next(e for e in entries if e.kind == "fingerprint.captured")
     assert press.data["simulated"] is True and press.data["score"] == capture.quality.score
     assert press.blob.sha256 == capture.sha256 == hashlib.sha256(capture.png).hexdigest()
@@ -195,7 +198,14 @@ def test_a_signed_turn_logs_every_step(tmp_path: Path) -> None:
     attribute = evidence_of(sig)
     opened = open_package_file(outcome.evidence_file, attribute, small_site().archive_key())
     assert set(opened.items) == {"pen_track", "pen_track_readable", "fingerprint", "photo",
-                                 "capture"}
+                                 "capture", "pen_batches"}
+    # The evidence opens every logged commitment, in order, and holds every sample.
+    opening = PenOpening.from_json(opened.items["pen_batches"])
+    assert opening.commitments() == [b["commit"] for b in batches]
+    assert [len(b.rows) for b in opening.batches] == [b["count"] for b in batches]
+    assert all(len({r[4] for r in b.rows}) == 1 for b in opening.batches)
+    assert signed.data["items"]["pen_batches"] == \
+        hashlib.sha256(opened.items["pen_batches"]).hexdigest()
     assert opened.items["photo"] == photo.data and opened.items["fingerprint"] == capture.png
     assert SignatureOutcome.from_bytes(outcome.to_bytes()) == outcome
     published = {e.kind for e in rig.events}
@@ -240,7 +250,7 @@ def test_a_clear_is_logged_and_the_discarded_attempt_stays_in_the_log(rig: Rig) 
     (cleared,) = rig.of("pen.clear")
     assert cleared.data == {"field": FIELD, "attempt": 1, "discarded_samples": discarded,
                             "discarded_strokes": 2, "reason": "signatory asked to start over"}
-    assert sum(len(b.data["rows"]) for b in rig.of("pen.batch")
+    assert sum(b.data["count"] for b in rig.of("pen.batch")
                if b.data["attempt"] == 1) == discarded
     assert station.pen_sample_count() == 0
     # The simulated take is over: nothing was signed on the new attempt.
@@ -249,6 +259,16 @@ def test_a_clear_is_logged_and_the_discarded_attempt_stays_in_the_log(rig: Rig) 
     assert empty.value.reason == "no_ink"
     cleared_event = next(e for e in rig.events if e.kind is StationEventKind.CLEARED)
     assert cleared_event.data == {"attempt": 2, "discarded": discarded}
+    # Refused after all: the discarded attempt's samples are kept, encrypted for the archive,
+    # in the log itself (no evidence bundle is made for a refusal).
+    station.refuse("不签了")
+    kinds = rig.kinds()
+    sealed = rig.of("pen.sealed")
+    assert sealed and kinds.index("pen.sealed") < kinds.index("turn.refused")
+    opening = open_sealed([e.data for e in sealed], small_site().archive_key())
+    assert opening.commitments() == [b.data["commit"] for b in rig.of("pen.batch")]
+    assert sum(len(b.rows) for b in opening.batches) == discarded
+    assert "envelope" in sealed[0].data and all(len(e.line) < 16_384 for e in sealed)
 
 
 def test_a_refusal_is_logged_with_its_reason(rig: Rig) -> None:

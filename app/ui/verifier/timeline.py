@@ -157,32 +157,49 @@ def entry_statuses(logs: Sequence[StationLog], checks: Iterable[Check]
     return out
 
 
-def _rows(entry: LogEntry) -> list[list[Any]]:
-    rows = (entry.data or {}).get("rows")
-    return rows if isinstance(rows, list) else []
+def _pieces(entry: LogEntry) -> list[tuple[bool, int, int, int, int | None, int | None]]:
+    """A pen batch as (touching, first µs, last µs, samples, stroke, pressure) pieces: one per
+    row for a format-1 entry (samples in clear), one for the batch's facts in format 2 (the
+    samples are in the encrypted evidence; no pressure here)."""
+    data = entry.data or {}
+    if data.get("v") == 2:
+        first, last, count = data.get("first_us"), data.get("last_us"), data.get("count")
+        if not (isinstance(first, int) and isinstance(last, int) and isinstance(count, int)):
+            return []
+        stroke = data.get("stroke")
+        return [(bool(data.get("touching")), first, last, count,
+                 stroke if isinstance(stroke, int) else None, None)]
+    rows = data.get("rows")
+    return [(bool(r[4]), r[0], r[0], 1, None, r[3] if isinstance(r[3], int) else None)
+            for r in (rows if isinstance(rows, list) else [])
+            if isinstance(r, list) and len(r) >= 5 and isinstance(r[0], int)]
 
 
 def _strokes(log: StationLog, statuses: Mapping[tuple[str, int], tuple[EntryStatus, str]]
              ) -> list[TimelineEvent]:
     """Pen-down runs over the pen batches of each field and attempt."""
     events: list[TimelineEvent] = []
-    run: list[tuple[int, list[Any]]] = []   # (line, row) of the open stroke
+    run: list[tuple[int, int, int, int, int | None]] = []  # (line, first, last, count, pressure)
     key: tuple[str, int] | None = None
+    stroke_of_run: int | None = None
 
     def close() -> None:
         if not run:
             return
-        line, first = run[0]
-        last = run[-1][1]
+        line, start = run[0][0], run[0][1]
+        end = run[-1][2]
         status, text = statuses.get((log.station, line), (EntryStatus.UNVERIFIED, ""))
-        pressures = [r[3] for _, r in run if isinstance(r[3], int)]
+        pressures = [p for *_, p in run if p is not None]
         entry = log.entries[line - 1]
+        details: dict[str, Any] = {"attempt": key[1] if key else None, "first_t_us": start,
+                                   "last_t_us": end}
+        if pressures:
+            details["max_pressure"] = max(pressures)
         events.append(TimelineEvent(
-            log.station, EventKind.STROKE, "pen.batch", entry.seq, line, int(first[0]),
-            int(first[0]) + log.wall_offset_us, max(0, int(last[0]) - int(first[0])),
+            log.station, EventKind.STROKE, "pen.batch", entry.seq, line, start,
+            start + log.wall_offset_us, max(0, end - start),
             str(entry.data.get("field", "")) if entry.data else "", status, text,
-            {"attempt": key[1] if key else None, "first_t_us": first[0], "last_t_us": last[0],
-             "max_pressure": max(pressures, default=0)}, len(run)))
+            details, sum(c for _, _, _, c, _ in run)))
         run.clear()
 
     for line, entry in enumerate(log.entries, start=1):
@@ -195,11 +212,12 @@ def _strokes(log: StationLog, statuses: Mapping[tuple[str, int], tuple[EntryStat
         if this != key:
             close()
             key = this
-        for row in _rows(entry):
-            if len(row) < 5 or not isinstance(row[0], int):
-                continue
-            if row[4]:
-                run.append((line, row))
+        for touching, first, last, count, stroke, pressure in _pieces(entry):
+            if touching and stroke is not None and stroke != stroke_of_run:
+                close()
+            if touching:
+                stroke_of_run = stroke
+                run.append((line, first, last, count, pressure))
             else:
                 close()
     close()

@@ -26,7 +26,9 @@ def test_the_report_shows_every_check_with_its_verdict(window: VerifierWindow) -
     assert report.outcome.value == "pass"
     assert view.checks.topLevelItemCount() == len(report.checks) > 30
     assert "VERIFIED" in view.outcome_label.text()
-    assert "35 passed, 0 failed" in view.outcome_label.text()
+    passed = sum(c.verdict is Verdict.PASS for c in report.checks)
+    assert f"{passed} passed, 0 failed" in view.outcome_label.text()
+    assert any(c.name == "pen_commitments" for c in report.checks)
     assert "Archive key given" in view.facts_label.text()
     assert "SIMULATED" in view.facts_label.text()
     for row, check in enumerate(report.checks):
