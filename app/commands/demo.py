@@ -19,7 +19,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.commands import not_available
 from app.settings import Settings
 
 HELP = "walk a complete record on this machine with simulated devices"
@@ -36,11 +35,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only render one unsigned record of every template (stage one)")
     parser.add_argument("--in-process", action="store_true",
                         help="reach the terminal directly instead of over the TLS link")
+    parser.add_argument("--autoplay", action="store_true",
+                        help="(windows) play the prosecutor and every signatory")
+    parser.add_argument("--quit", action="store_true",
+                        help="(with --autoplay) close once the record is filed")
+    parser.add_argument("--pen-speed", type=float, default=1.0, metavar="X",
+                        help="(windows) play the recorded signatures X times faster")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.headless:
-        return not_available("demo", "the desktop application; use 'inkseal demo --headless'")
+        return _windows(args, settings)
     from records.demo import run_headless_demo
     from records.remote_station import loopback_terminal
 
@@ -54,3 +59,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(render_text(result.report, "en" if language == "en" else "zh"))
     print(result.summary())
     return 0 if result.ok else 1
+
+
+def _windows(args: argparse.Namespace, settings: Settings) -> int:
+    from app.commands import EXIT_NO_DISPLAY
+    from app.commands._display import has_display, headless_hint
+
+    if not has_display():
+        print(headless_hint("demo"), file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    if args.unsigned or args.language == "zh+en":
+        print("inkseal demo: --unsigned and --language zh+en are for --headless",
+              file=sys.stderr)
+        return 2
+    from app.ui.demo import DemoOptions, run_demo
+
+    options = DemoOptions(args.out, language=args.language or settings.language,
+                          autoplay=args.autoplay, over_link=not args.in_process,
+                          pen_speed=args.pen_speed if args.pen_speed > 0 else None)
+    return run_demo(settings, options, quit_when_done=args.quit and args.autoplay,
+                    progress=lambda text: print(text, file=sys.stderr, flush=True))

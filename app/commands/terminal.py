@@ -1,8 +1,13 @@
 """Detention-room terminal: shows the record pushed by the workstation, captures each signatory's signature, fingerprint and photo.
 
+  inkseal terminal [--connect HOST:PORT] [--station NAME] [--windowed] [passphrase options]
   inkseal terminal --headless --connect HOST:PORT [--station NAME] [--records N]
                    [--passphrase-env VAR | --passphrase-file FILE]
                    [--ca FILE --cert FILE --key FILE [--key-passphrase-env VAR | --key-passphrase-file FILE]]
+
+With a window: the full-screen kiosk (large type, Chinese first, English one tap away) on the
+same link; each turn the workstation sends is read, signed, fingerprinted and photographed
+there, on the ``devices.*`` devices.
 
 Headless: connects to the workstation over mutual TLS 1.3 and signs every turn it is sent
 with a scripted signatory, on the devices of the ``devices.*`` settings (simulated devices
@@ -19,7 +24,6 @@ import argparse
 import sys
 from typing import Any
 
-from app.commands import not_available
 from app.settings import Settings
 
 HELP = "detention-room terminal (kiosk): read, sign, fingerprint, photo"
@@ -48,6 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--station", metavar="NAME",
                         help="this terminal's name in the site PKI (default: terminal_id, "
                              "else terminal-1)")
+    parser.add_argument("--windowed", action="store_true",
+                        help="(window) a normal window instead of full screen")
     parser.add_argument("--records", type=int, default=0, metavar="N",
                         help="exit after N records are closed and uploaded (0: serve until "
                              "stopped)")
@@ -87,7 +93,12 @@ def link_credentials(args: argparse.Namespace, settings: Settings, side: Any, st
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.headless:
-        return not_available("terminal", "the workstation-terminal link and the terminal window")
+        from app.commands import EXIT_NO_DISPLAY
+        from app.commands._display import has_display, headless_hint
+
+        if not has_display():
+            print(headless_hint("terminal"), file=sys.stderr)
+            return EXIT_NO_DISPLAY
     from crypto.errors import CryptoError
     from records.errors import RecordError
     from records.link import LinkError
@@ -138,6 +149,13 @@ def _headless(args: argparse.Namespace, settings: Settings) -> int:
     with site.timestamps(settings.pki.tsa_url) as timestamps:
         signer = TurnSigner(site.station_signing_key(station), site.archive_certificate(),
                             timestamps.source, cjk_font_path(), clock)
+        if not args.headless:
+            from app.ui.terminal.kiosk_app import run_kiosk
+
+            return run_kiosk(settings, station=station, connect=connect,
+                             credentials=credentials, config=config, signer=signer,
+                             log_key=site.log_key(station), clock=clock, home=home,
+                             full_screen=not args.windowed)
         stop = threading.Event()
         brain = StationBrain(TerminalSetup(config, signer, site.log_key(station), clock,
                                            home / "capture"),

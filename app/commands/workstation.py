@@ -55,7 +55,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # The window is on screen before the database is open: the services open in the
     # background (they import SQLAlchemy, Alembic, pyHanko and reportlab) and the window
     # shuts them down when it closes.
-    return run_window(settings, lambda s: WorkstationWindow(s, partial(WorkstationServices.open, s)))
+    from app.ui.workstation.remote_terminal import listening_option
+    from app.ui.workstation.stations import in_process_option
+
+    # Pushing offers the terminal that connects over the link (link.listen) and a terminal
+    # window on this machine.
+    return run_window(settings, lambda s: WorkstationWindow(
+        s, partial(WorkstationServices.open, s),
+        terminals=[listening_option(s), in_process_option(s)]))
 
 
 # --- headless -------------------------------------------------------------------------------

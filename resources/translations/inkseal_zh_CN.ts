@@ -390,6 +390,10 @@ The details are in {1}.</source>
         <translation>{0}：签名板已清除，开始第 {1} 次签名（{2} 个采样点保留在日志中）</translation>
     </message>
     <message>
+        <source>{0}: the pad was cleared ({1})</source>
+        <translation>{0}：签名板已清除（{1}）</translation>
+    </message>
+    <message>
         <source>{0}: pad: {1}</source>
         <translation>{0}：签名板：{1}</translation>
     </message>
@@ -412,6 +416,10 @@ The details are in {1}.</source>
     <message>
         <source>{0}: the turn ended ({1})</source>
         <translation>{0}：本次签名结束（{1}）</translation>
+    </message>
+    <message>
+        <source>Link: {0}</source>
+        <translation>链路：{0}</translation>
     </message>
 </context>
 <context>
@@ -1220,6 +1228,14 @@ The details are in {1}.</source>
         <source>Terminal in this process (its window opens here)</source>
         <extracomment>The recorded STU pen log the simulated pad replays (shipped with the product).</extracomment>
         <translation>本程序内的终端（在本机打开其窗口）</translation>
+    </message>
+    <message>
+        <source>Terminal in this process, over the TLS link</source>
+        <translation>本程序内的终端（经 TLS 链路）</translation>
+    </message>
+    <message>
+        <source>Terminal connecting to {0} (TLS link)</source>
+        <translation>连接到 {0} 的终端（TLS 链路）</translation>
     </message>
 </context>
 <context>

@@ -68,6 +68,10 @@ class TerminalWindow(Retranslating, QMainWindow):
         set_role(self.title, "heading")
         self.state_label = QLabel(self)
         set_role(self.state_label, "hint")
+        self.link_label = QLabel(self)
+        self.link_label.setObjectName("link-state")
+        set_role(self.link_label, "hint")
+        self.link_label.hide()
         self.input_label = QLabel(self)
         self.input_box = QComboBox(self)
         self.input_label.setBuddy(self.input_box)
@@ -80,6 +84,7 @@ class TerminalWindow(Retranslating, QMainWindow):
         self.language_button.clicked.connect(self.toggle_language)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.link_label)
         header.addWidget(self.state_label)
         header.addWidget(self.input_label)
         header.addWidget(self.input_box)
@@ -158,6 +163,11 @@ class TerminalWindow(Retranslating, QMainWindow):
                  "signing": self.tr("Signing"), "fingerprint": self.tr("Fingerprint"),
                  "photo": self.tr("Photo"), "done": self.tr("Done")}
         self.state_label.setText(texts.get(self.panel.screen, ""))
+
+    def set_link_state(self, text: str | None) -> None:
+        """What the link to the workstation says (None: no link, hidden)."""
+        self.link_label.setVisible(text is not None)
+        self.link_label.setText(text or "")
 
     def toggle_language(self) -> None:
         """Chinese ↔ English, for every window of this application."""

@@ -94,6 +94,8 @@ class LivePanel(Retranslating, QWidget):
         self.pages = 0
         self.current_page = 0
         self._followed: list[Any] = []
+        self._tapped: set[str] = set()  # stations whose pages come from the page tap
+        self.remote: Any = None  # the terminal across the link whose state is shown
         self._started = time.monotonic()
         self.retranslate()
 
@@ -105,6 +107,7 @@ class LivePanel(Retranslating, QWidget):
         tapped = isinstance(station, ScreenStation)
         if tapped:
             name = station.config.station
+            self._tapped.add(name)
             station.watch(ScreenFeed(
                 pen=bridge.batched(self._pen, context=self),
                 pad=bridge.adapt(lambda pad: self._pad(name, pad), context=self),
@@ -206,13 +209,19 @@ class LivePanel(Retranslating, QWidget):
         if kind is StationEventKind.INK:
             self.ink.add_rows(data.get("rows", ()), pressure_max=1023)
         elif kind is StationEventKind.PAGE_VIEWED:
+            if event.station not in self._tapped:
+                self._page(int(data["page"]))  # no live page tap: show the page just read
             self._line(self.tr("{0}: page {1} was on screen for {2:.1f} s").format(
                 event.station, data["page"], int(data["shown_ms"]) / 1000))
         elif kind is StationEventKind.CLEARED:
             self.ink.clear()
-            self._line(self.tr("{0}: the pad was cleared; attempt {1} begins ({2} samples "
-                               "kept in the log)").format(event.station, data["attempt"],
-                                                          data["discarded"]))
+            if "attempt" in data:
+                self._line(self.tr("{0}: the pad was cleared; attempt {1} begins ({2} samples "
+                                   "kept in the log)").format(event.station, data["attempt"],
+                                                              data["discarded"]))
+            else:
+                self._line(self.tr("{0}: the pad was cleared ({1})").format(
+                    event.station, data.get("reason", "")))
         elif kind is StationEventKind.PAD_EVENT and data.get("kind") in (
                 "unplugged", "reconnected", "error", "samples_lost"):
             self._line(self.tr("{0}: pad: {1}").format(event.station, data.get("message")))
