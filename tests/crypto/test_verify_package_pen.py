@@ -11,13 +11,16 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from crypto.capture_log import CaptureLog
 from crypto.capture_log_entry import LogEntry, parse_entry
 from crypto.capture_log_file import read_log_lines
 from crypto.evidence import OpenedEvidence
 from crypto.evidence_pen import PEN_BATCHES_ITEM, PenBatch, PenOpening, sealed_entries
 from crypto.pades_report import Check, Verdict
-from crypto.verify_package_pen import check_pen_commitments, compare_openings, pen_turns
+from crypto.verify_package_pen import PenTurn, check_pen_commitments, compare_openings, pen_turns
 from devices.pen import PenButtons, PenSample
 from records.session_pen import PenCapture
 from tests.records.test_package_privacy import bag, evidence
@@ -240,3 +243,60 @@ def test_a_turn_without_its_sealed_pen_data_is_named(tmp_path: Path) -> None:
                                        "reason": "not_archive_certificate"})
     (check,) = check_pen_commitments([*logged, failed], {}, key)
     assert check.reason == "pen_opening_lost" and "not_archive_certificate" in check.message
+
+
+# -------------------------------------------------------------------- any edit is caught
+def synthetic_turn(samples: list[tuple[int, bool]]) -> tuple[PenTurn, PenOpening]:
+    """A turn's pen.batch entries (as the verifier reads them) and its opening."""
+    written: list[dict] = []
+    pen = PenCapture("Sig_2_recorder", lambda kind, data: written.append(dict(data)),
+                     lambda _data: None, nonce=bytes(range(32)))
+    t = 1_000_000
+    for i, (gap, touching) in enumerate(samples):
+        t += gap
+        pen.add(dataclasses.replace(sample(i), touching=touching, t_ns=t * 1000))
+    pen.flush()
+    template = entries()[0]
+    turn = PenTurn("terminal-1", "Sig_2_recorder", batches=[
+        dataclasses.replace(template, seq=100 + i, kind="pen.batch", data=data)
+        for i, data in enumerate(written)])
+    return turn, pen.opening()
+
+
+edits = st.sampled_from(["drop", "swap", "change", "extra", "facts"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 40_000), st.booleans()), min_size=30, max_size=300),
+       edits, st.randoms(use_true_random=False))
+def test_any_single_edit_of_a_turn_is_caught(samples, edit: str, rnd) -> None:
+    turn, real = synthetic_turn(samples)
+    assert [c.reason for c in compare_openings(turn, real)] == ["ok"]
+    batches = list(real.batches)
+    i = rnd.randrange(len(batches))
+    if edit == "drop":
+        del batches[i]
+    elif edit == "swap":
+        if len(batches) < 2:
+            return
+        j = (i + 1) % len(batches)
+        batches[i], batches[j] = batches[j], batches[i]
+    elif edit == "change":
+        rows = list(batches[i].rows)
+        k = rnd.randrange(len(rows))
+        row = list(rows[k])
+        row[rnd.choice([0, 1, 2, 3, 7, 8])] += 1
+        rows[k] = tuple(row)
+        batches[i] = dataclasses.replace(batches[i], rows=tuple(rows))
+    elif edit == "extra":
+        batches.insert(i, dataclasses.replace(batches[i], first=batches[i].first + 10_000))
+    else:
+        entry = turn.batches[i]
+        turn.batches[i] = dataclasses.replace(entry, data={**entry.data,
+                                                           "last_us": entry.data["last_us"] + 1})
+    expected = {"drop": "pen_batch_missing", "swap": "pen_batches_reordered",
+                "change": "pen_batch_mismatch", "extra": "pen_batch_not_logged",
+                "facts": "pen_batch_facts_mismatch"}[edit]
+    found = compare_openings(turn, dataclasses.replace(real, batches=tuple(batches)))
+    assert [c.reason for c in found] == [expected]
+    assert all(c.verdict is Verdict.FAIL for c in found)
