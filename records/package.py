@@ -17,6 +17,12 @@ Payload (under ``data/``)::
 
 ``manifest-sha256.txt`` holds every file's SHA-256; ``bag-info.txt`` names the record, case,
 template, stations and whether any device was simulated.
+
+Biometric data (pen samples, fingerprint image, photo) is only in ``evidence/*.p7m``, encrypted
+for the archive key: the capture logs carry hashes of those items and, for the pen, per-batch
+commitments with counts and times (:mod:`crypto.evidence_pen`).  What stays readable without the
+key, by design: the visible signatures in the PDF (the ink and a red fingerprint imprint, as on
+paper) and the A/V recordings of the signing.
 """
 
 from __future__ import annotations
