@@ -11,7 +11,9 @@ archive key.  Per station and turn:
   entry states) and must match in order, none missing, none extra.  Reasons:
   ``pen_batches_reordered``, ``pen_batch_missing`` (logged, not in the evidence),
   ``pen_batch_not_logged`` (in the evidence, not logged), ``pen_batch_mismatch`` (samples
-  differ), ``pen_batch_facts_mismatch``, ``pen_report_mismatch``, ``pen_opening_missing``,
+  differ), ``pen_batch_facts_mismatch``, ``pen_accepted_mismatch`` (the accepted attempt
+  holds another number of samples than ``pen.accepted`` says), ``pen_report_mismatch``,
+  ``pen_opening_missing``,
   ``pen_opening_malformed``, ``pen_sealed_*``; ``pen_opening_lost`` (warn) for a turn that
   never ended (a station stopped mid-turn) or whose station logged ``pen.seal_failed``;
 * format 1 entries (samples in clear, no ``v``): ``pen_samples_in_clear`` (warn).
@@ -47,6 +49,7 @@ class PenTurn:
     clear_batches: list[LogEntry] = field(default_factory=list)
     reports: list[LogEntry] = field(default_factory=list)
     sealed: list[LogEntry] = field(default_factory=list)
+    accepted: LogEntry | None = None
     seal_failed: str | None = None
     """What the station logged when it could not seal the turn's pen data (``pen.seal_failed``)."""
     end: str | None = None
@@ -87,6 +90,8 @@ def pen_turns(entries: Sequence[LogEntry]) -> list[PenTurn]:
             turn.reports.append(entry)
         elif entry.kind == "pen.sealed":
             turn.sealed.append(entry)
+        elif entry.kind == "pen.accepted":
+            turn.accepted = entry
         elif entry.kind == "pen.seal_failed":
             turn.seal_failed = str(data.get("message") or data.get("reason") or "failed")
         elif entry.kind in _ENDS:
@@ -140,6 +145,14 @@ def compare_openings(turn: PenTurn, opening: PenOpening) -> list[Check]:
             checks.append(_fail(turn, "pen_batch_facts_mismatch",
                                 f"log entries {wrong[:10]} state counts, times or strokes "
                                 "their samples do not have", seqs=wrong))
+    if turn.accepted is not None and not checks:
+        said = _data(turn.accepted)
+        rows = sum(len(b.rows) for b in opening.batches if b.attempt == said.get("attempt"))
+        if rows != said.get("samples"):
+            checks.append(_fail(turn, "pen_accepted_mismatch",
+                                f"the accepted attempt {said.get('attempt')} has {rows} samples "
+                                f"in the evidence, the log says {said.get('samples')}",
+                                seq=turn.accepted.seq))
     reports = [str(_report(e)["commit"]) for e in turn.reports]  # type: ignore[index]
     if reports != opening.report_commitments():
         checks.append(_fail(turn, "pen_report_mismatch",

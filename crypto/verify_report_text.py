@@ -140,6 +140,7 @@ REASONS_ZH: dict[str, str] = {
     "pen_batch_not_logged": "加密证据中有日志从未记录的笔迹批次",
     "pen_batch_mismatch": "笔迹批次与日志中的承诺值不符",
     "pen_batch_facts_mismatch": "日志所述笔迹批次的数量、时间或笔画与数据不符",
+    "pen_accepted_mismatch": "确认的签名笔迹采样数与日志不符",
     "pen_report_mismatch": "日志中无法解码的签名板报告与加密证据不符",
     "pen_opening_missing": "加密证据中没有可核对日志承诺的笔迹数据",
     "pen_opening_malformed": "加密证据中的笔迹批次数据格式错误",

@@ -135,6 +135,17 @@ def test_a_logged_fact_the_samples_do_not_have_is_caught() -> None:
     assert check.reason == "pen_batch_facts_mismatch" and len(check.details["seqs"]) == 1
 
 
+def test_an_accepted_attempt_of_another_length_is_caught() -> None:
+    def lie(entry: LogEntry) -> LogEntry:
+        if entry.kind == "pen.accepted" and entry.data["field"] == FIELD:
+            return dataclasses.replace(entry, data={**entry.data,
+                                                    "samples": entry.data["samples"] - 1})
+        return entry
+
+    (check,) = checks_of(FIELD, logged=[lie(e) for e in entries()])
+    assert check.reason == "pen_accepted_mismatch"
+
+
 def test_evidence_without_pen_batches_cannot_open_the_log() -> None:
     opened = dict(evidence())
     before = opened[FIELD]
