@@ -119,3 +119,29 @@ def test_entries_after_the_sealed_checkpoint_are_marked_unsealed(
     untrusted = [Check("log_key", log.station, Verdict.FAIL, "untrusted", "key not trusted")]
     statuses = entry_statuses([StationLog(log.station, log.entries[:2])], untrusted)
     assert statuses[(log.station, 1)] == (EntryStatus.UNVERIFIED, "key not trusted")
+
+
+def test_strokes_come_alike_from_clear_rows_and_from_committed_batches(
+        verified: VerifiedPackage) -> None:
+    """An archived package of format 1 (rows in clear) and one of format 2 (commitments with
+    counts and times) show the same strokes."""
+    import dataclasses
+
+    from app.ui.verifier.timeline import build_timeline
+
+    template = next(e for log in verified.logs for e in log.entries if e.kind == "pen.batch")
+    rows = [[1_000 + i * 5_000, 10, 20, 300 if 3 <= i < 9 or i >= 12 else 0,
+             int(3 <= i < 9 or i >= 12), None, None, i, i] for i in range(15)]
+    old = [dataclasses.replace(template, seq=1, data={"field": "f", "attempt": 1, "stroke": None,
+                                                      "first": 0, "rows": rows})]
+    runs = [(0, 3, False, None), (3, 9, True, 1), (9, 12, False, None), (12, 15, True, 2)]
+    new = [dataclasses.replace(template, seq=1 + i, data={
+        "v": 2, "field": "f", "attempt": 1, "batch": i, "stroke": stroke, "first": a,
+        "count": b - a, "first_us": rows[a][0], "last_us": rows[b - 1][0], "touching": down,
+        "commit": "0" * 64}) for i, (a, b, down, stroke) in enumerate(runs)]
+    shapes = []
+    for entries in (old, new):
+        strokes = [e for e in build_timeline([StationLog("s", tuple(entries))], [])
+                   if e.kind is EventKind.STROKE]
+        shapes.append([(s.mono_us, s.duration_us, s.samples) for s in strokes])
+    assert shapes[0] == shapes[1] == [(16_000, 25_000, 6), (61_000, 10_000, 3)]
