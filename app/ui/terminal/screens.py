@@ -5,7 +5,7 @@ page, signing, the fingerprint, the photo, and the end.  They only show and ask;
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,12 +27,21 @@ __all__ = ["FingerprintScreen", "MessageScreen", "PhotoScreen", "ReadingScreen",
            "SigningScreen"]
 
 
-def _button(parent: QWidget, shortcut: str | None = None) -> QPushButton:
+def _button(parent: QWidget, shortcut: str | Qt.Key | None = None) -> QPushButton:
     button = QPushButton(parent)
     button.setMinimumHeight(44)
     button.setAutoDefault(False)
     if shortcut:
-        button.setShortcut(QKeySequence(shortcut))
+        # An action, not the button's own shortcut: setText() replaces that with the text's
+        # mnemonic on every language switch.
+        action = QAction(parent)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda: button.click() if button.isEnabled()
+                                 and button.isVisible() else None)
+        parent.addAction(action)
+        button.setProperty("shortcut_text", QKeySequence(shortcut).toString(
+            QKeySequence.SequenceFormat.NativeText))
     return button
 
 
@@ -75,10 +84,10 @@ class ReadingScreen(Retranslating, QWidget):
         super().__init__(parent)
         self.heading = _heading(self)
         self.pages = PageView(self)
-        self.previous_button = _button(self, "PgUp")
+        self.previous_button = _button(self, Qt.Key.Key_PageUp)
         self.position = QLabel(self)
         self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.next_button = _button(self, "PgDown")
+        self.next_button = _button(self, Qt.Key.Key_PageDown)
         self.refuse_button = _button(self)
         self.sign_button = _button(self)
         navigation = QHBoxLayout()

@@ -42,7 +42,8 @@ InputChoice = Callable[[], SurfaceInput | None]
 
 def pen_points(samples: list[PenSample]) -> list[InkPoint]:
     """Station pen samples as canvas points."""
-    return [InkPoint(s.x, s.y, s.pressure_norm, s.touching, s.t_ns) for s in samples]
+    return [InkPoint(s.x, s.y, s.pressure_norm, s.touching, s.t_ns, s.in_range)
+            for s in samples]
 
 
 class TurnPanel(Retranslating, QWidget):
@@ -284,8 +285,11 @@ class TurnPanel(Retranslating, QWidget):
 
     def clear_signature(self) -> None:
         """Clear and sign again (the cleared attempt stays in the log)."""
-        self.desk.step(lambda s: s.clear(), lambda _r: self.signing.surface.clear(),
-                       self._step_failed(None))
+        def cleared(_result: object) -> None:
+            self.signing.surface.clear()
+            self._update_buttons()
+
+        self.desk.step(lambda s: s.clear(), cleared, self._step_failed(None))
 
     def confirm_signature(self) -> None:
         def accepted(_result: object) -> None:

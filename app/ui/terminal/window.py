@@ -15,7 +15,7 @@ a pen on the screen write; a plain station gives its ink in stroke batches.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -106,9 +106,10 @@ class TerminalWindow(Retranslating, QMainWindow):
         self.toggle_language_action.triggered.connect(self.toggle_language)
         self.addAction(self.toggle_language_action)
         if large_type:
-            font = QFont(self.font())
-            font.setPointSizeF(BASE_POINT_SIZE * LARGE_TYPE_FACTOR)
-            self.setFont(font)
+            # A sheet on the window, not setFont(): the application's style sheet would stop
+            # the font from reaching the children; this reaches every one of them.
+            self.setStyleSheet(f"QWidget {{ font-size: "
+                               f"{BASE_POINT_SIZE * LARGE_TYPE_FACTOR:.1f}pt; }}")
         self.panel.screen_changed.connect(lambda _name: self._show_state())
         self.retranslate()
         self.resize(1024, 768)

@@ -47,6 +47,8 @@ class InkPoint:
     touching: bool
     t_ns: int = 0
     """When the sample was read (the session clock), for latency measurements."""
+    in_range: bool = True
+    """The pen is near enough to be tracked (False: it left; no hover mark)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +166,9 @@ class InkCanvas(QWidget):
                 self._unpainted.append(point.t_ns)
             if not point.touching:
                 self._open = False
-                dirty = dirty.united(self._hover_rect(self._hover)).united(self._hover_rect(point))
-                self._hover = point
+                shown = point if point.in_range else None
+                dirty = dirty.united(self._hover_rect(self._hover)).united(self._hover_rect(shown))
+                self._hover = shown
                 continue
             if self._hover is not None:
                 dirty = dirty.united(self._hover_rect(self._hover))

@@ -52,6 +52,7 @@ class _Dialog(Retranslating, QDialog):
         column.addWidget(self.error)
         column.addWidget(self.buttons)
         self.busy = False
+        self.setMinimumSize(560, 240)
 
     def submit(self) -> None:
         """OK: the owner listens to ``accepted`` only once the answer was taken."""

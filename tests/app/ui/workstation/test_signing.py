@@ -89,3 +89,48 @@ def test_a_record_is_pushed_signed_in_turn_sealed_and_filed(rig: Rig, qtbot: Any
     assert viewer is not None
     qtbot.waitUntil(lambda: viewer.package is not None, timeout=60_000)
     viewer.close()
+
+
+def test_a_refusal_at_the_terminal_is_recorded_and_the_record_still_sealed(
+        qtbot: Any, settings: Settings, services: WorkstationServices, clock: Any) -> None:
+    reason = "我不同意笔录所记载的内容"
+    rig = make_rig(qtbot, settings, services, clock, refusals={"suspect": reason})
+    try:
+        record_id = open_drafted_record(rig, qtbot, services)
+        window = rig.window
+        opened: list[int] = []
+        rig.window.signing.pad_dialog.desk.started.connect(lambda _r: opened.append(1))
+        push(rig, qtbot)
+        certify(rig, qtbot)
+        qtbot.waitUntil(lambda: window.signing.seal_action.isEnabled(), timeout=120_000)
+        record = services.records.load_record(record_id).result()
+        suspect = next(s for s in record.head.signatories if s.role == "suspect")
+        assert suspect.state.value == "refused" and suspect.refusal_reason == reason
+        assert len(opened) == 2  # the recorder and the appropriate adult at this pad
+        assert not window.signing.pad_dialog.isVisible()
+        assert rig.terminal.panel.done.title.text() == "Refusal recorded"
+        window.signing.seal_action.trigger()
+        qtbot.waitUntil(lambda: window.signing.filed_record is not None, timeout=120_000)
+        assert window.signing.filed_record.report.ok
+        wait_idle(qtbot, window)
+    finally:
+        close_dialogs()
+        rig.stop()
+
+
+def test_a_wrong_site_passphrase_pushes_nothing_and_is_asked_again(
+        rig: Rig, qtbot: Any, services: WorkstationServices) -> None:
+    open_drafted_record(rig, qtbot, services)
+    window = rig.window
+    reported: list[str] = []
+    window.reporter.reported.connect(reported.append)
+    push(rig, qtbot, passphrase="wrong")
+    qtbot.waitUntil(lambda: bool(reported), timeout=30_000)
+    assert window.signing.session is None and window.signing.passphrase is None
+    close_dialogs()
+    qtbot.waitUntil(lambda: window.push_action.isEnabled(), timeout=10_000)
+    window.push_action.trigger()
+    dialog = window.dialog
+    assert isinstance(dialog, PushDialog) and dialog.need_passphrase
+    dialog.reject()
+    wait_idle(qtbot, window)
