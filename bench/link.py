@@ -37,6 +37,7 @@ from crypto.pki import Kind  # noqa: E402
 from records.link import (InkBatch, InkSample, LinkState, PeerPolicy, Received,  # noqa: E402
                           Side, TerminalEndpoint, UploadStored, WorkstationEndpoint,
                           client_context, load_ca_certificates, server_context)
+from records.link.pieces import PieceMap  # noqa: E402
 from records.link.tls import LinkIdentity  # noqa: E402
 
 SAMPLE_RATE = 200
@@ -90,9 +91,11 @@ def terminal_process(address, identity: LinkIdentity, ca_path: str, state_dir: s
                 seconds, turn = args
                 conn.send(("ink-sent", draw(term, seconds, turn)))
             elif command == "upload":
-                path, digest = args
+                path, digest, packed = args
                 conn.send(("upload-started", time.perf_counter_ns()))
+                # The recorder's segment hashes stand in for a pass of the sender's own.
                 term.upload_file(Path(path), media_type="video/x-matroska", sha256=digest,
+                                 pieces=PieceMap.unpack(packed),
                                  upload_id=f"bench-{time.time_ns()}")
     finally:
         term.stop()
@@ -234,15 +237,20 @@ def sha256_seconds_per_gb() -> float:
     return (time.process_time() - t0) * 1e9 / (256 << 20)
 
 
-def make_recording(path: Path, size: int) -> str:
+def make_recording(path: Path, size: int) -> tuple[str, bytes]:
+    """Write a recording as the recorder does: hashing every segment (here 1 MiB) as it goes;
+    returns the file's SHA-256 and its packed piece map."""
     h = hashlib.sha256()
     block = os.urandom(1 << 20)
+    lengths, digests = [], []
     with open(path, "wb") as f:
         for i in range(size >> 20):
             chunk = i.to_bytes(8, "big") + block[8:]
             f.write(chunk)
             h.update(chunk)
-    return h.hexdigest()
+            lengths.append(len(chunk))
+            digests.append(hashlib.sha256(chunk).digest())
+    return h.hexdigest(), PieceMap(tuple(lengths), tuple(digests)).pack()
 
 
 def main() -> int:
@@ -287,11 +295,11 @@ def main() -> int:
         size = args.size_mb << 20
         recording = scratch / "recording.bin"
         t0 = time.perf_counter()
-        digest = make_recording(recording, size)
+        digest, packed = make_recording(recording, size)
         print(f"upload of a {args.size_mb} MiB recording (written in {time.perf_counter() - t0:.1f} s):")
 
         # Ink while the recording uploads: previews and chunks must not hold it back.
-        parent.send(("upload", str(recording), digest))
+        parent.send(("upload", str(recording), digest, packed))
         _, started = parent.recv()
         parent.send(("ink", min(args.ink_seconds, 5.0), 2))
         _, sent = parent.recv()
@@ -311,7 +319,7 @@ def main() -> int:
             parent.send(("cpu",))
             _, term_cpu0 = parent.recv()
             ws_cpu0 = cpu_seconds()
-            parent.send(("upload", str(recording), digest))
+            parent.send(("upload", str(recording), digest, packed))
             _, started = parent.recv()
             arrivals.wait(lambda: len(arrivals.stored) >= expected, timeout=600)
             ws_cpu = cpu_seconds() - ws_cpu0

@@ -37,6 +37,7 @@ from devices.clock import SessionClock
 from records.errors import RecordError
 from records.link import InkBatch, InkClear, InkSample, TerminalBrain
 from records.link.log_lines import LogShipper
+from records.link.pieces import MAX_PIECE, PieceMap
 from records.link.messages import LogRequest, RecordClose, RecordClosed, RecordOffer, TurnBegin
 from records.link.messages import TurnCancel
 from records.session import SigningStation
@@ -45,7 +46,8 @@ from records.session_signing import TurnSigner
 from records.session_stations import TurnDriver, log_origin
 from records.session_types import StationError, StationEvent, StationEventKind, TurnRequest
 
-__all__ = ["StationBrain", "TerminalSetup", "recording_from_json", "recording_to_json"]
+__all__ = ["StationBrain", "TerminalSetup", "recording_from_json", "recording_pieces",
+           "recording_to_json"]
 
 log = logging.getLogger("inkseal.terminal")
 
@@ -221,7 +223,8 @@ class StationBrain(TerminalBrain):
             segments = self.terminal.upload_file(recording.list_path,
                                                  media_type="text/tab-separated-values")
             media = self.terminal.upload_file(recording.path, media_type="video/x-matroska",
-                                              sha256=recording.sha256)
+                                              sha256=recording.sha256,
+                                              pieces=recording_pieces(recording))
             summary = json.dumps(recording_to_json(recording), ensure_ascii=False,
                                  sort_keys=True).encode("utf-8")
         self.terminal.send(RecordClosed(record_id=current.record_id,
@@ -240,6 +243,20 @@ class StationBrain(TerminalBrain):
             log.warning("terminal: the workstation asks for log %s, unknown here", request.log_id)
             return
         shipper.resend_from(request.from_index)
+
+
+def recording_pieces(summary: RecordingSummary) -> PieceMap | None:
+    """The recording's piece map from the segments the recorder hashed as it wrote them (so the
+    upload hashes nothing), or None when the segments do not cover the file piece by piece."""
+    segments = sorted(summary.segments, key=lambda s: s.offset)
+    at = 0
+    for segment in segments:
+        if segment.offset != at or not 0 < segment.length <= MAX_PIECE:
+            return None
+        at += segment.length
+    if at != summary.size or not segments:
+        return None
+    return PieceMap.of((s.length, s.sha256) for s in segments)
 
 
 def _request_fields(turn: TurnBegin) -> dict[str, Any]:

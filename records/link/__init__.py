@@ -29,11 +29,11 @@ preview.frame      T     preview   camera JPEG, newest only, dropped while down
 signature.result   T     durable   outcome, simulated?, evidence SHA-256 + evidence bundle
 log.entry          T     reliable  capture-log entry (opaque bytes), exactly once, in order
 log.checkpoint     T     durable   capture-log checkpoint (opaque bytes)
-upload.begin       T     durable   id, name, media type, size, SHA-256, chunk size
+upload.begin       T     durable   id, name, media type, size, SHA-256, chunk size + piece map
 upload.query       T     control   where does an upload stand? (after a reconnect)
-upload.chunk       T     bulk      offset, SHA-256 of the chunk + its bytes
+upload.chunk       T     bulk      offset + whole pieces (each checked against the map)
 upload.status      W     control   verified bytes held: resume / rewind / progress / unknown
-upload.done        W     durable   the whole file's SHA-256 matched or not
+upload.done        W     durable   every piece matched the map (the whole file verified) or not
 =================  ====  ========  =========================================================
 
 Roles come from the site PKI (``crypto.pki.roles_of``, certificate policy OIDs): a terminal
@@ -69,7 +69,8 @@ from records.link.status import LinkState, LinkStatus, describe_status
 from records.link.terminal import TerminalEndpoint
 from records.link.tls import LinkIdentity, client_context, server_context
 from records.link.transport import TransportTimings, parse_address
-from records.link.upload import FileSource, UploadSource, file_sha256
+from records.link.pieces import PieceMap, map_file
+from records.link.upload import FileSource, UploadSource
 from records.link.workstation import WorkstationEndpoint
 
 __all__ = [
@@ -77,13 +78,13 @@ __all__ = [
     "CloseReason", "Delivery", "FileSource", "InkBatch", "InkBatcher", "InkClear", "InkSample",
     "Journal", "LinkConfigError", "LinkEndpoint", "LinkError", "LinkEvent", "LinkIdentity",
     "LinkProtocol", "LinkState", "LinkStatus", "LinkTimings", "LogCheckpoint", "LogEntry", "LogRequest",
-    "Message", "PageView", "PeerIdentity", "PeerPolicy", "PeerRejected", "Phase", "PreviewFrame",
+    "Message", "PageView", "PeerIdentity", "PeerPolicy", "PieceMap", "PeerRejected", "Phase", "PreviewFrame",
     "ProtocolViolation", "Received", "RecordClose", "RecordClosed", "RecordConfirm", "RecordOffer",
     "RecordRefused", "RecordVerified", "Side", "SessionOpened", "SessionReplaced",
     "SignatureResult", "TerminalBrain", "TerminalEndpoint", "TerminalProtocol",
     "TransportTimings", "TurnBegin", "TurnCancel", "UploadBegin", "UploadData", "UploadDone",
     "UploadError", "UploadFinished", "UploadProgress", "UploadQueried", "UploadRequested",
     "UploadSource", "UploadStored", "WorkstationEndpoint", "WorkstationProtocol",
-    "client_context", "describe_status", "file_sha256", "load_ca_certificates", "parse_address", "file_credentials", "site_credentials", "run_until_stopped",
+    "client_context", "describe_status", "map_file", "load_ca_certificates", "parse_address", "file_credentials", "site_credentials", "run_until_stopped",
     "server_context", "terminal_endpoint", "workstation_endpoint",
 ]

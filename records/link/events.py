@@ -125,17 +125,17 @@ class UploadQueried(LinkEvent):
 
 @dataclass(frozen=True)
 class UploadData(LinkEvent):
-    """(workstation) Upload bytes in order, not yet verified against their chunk hash."""
+    """(workstation) Upload bytes in order (whole pieces), not yet checked against the map."""
 
     upload_id: str
     offset: int
-    sha256: str
     data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
 class UploadStored(LinkEvent):
-    """(workstation) An upload is complete on disk; ``ok`` is False when its SHA-256 differs."""
+    """(workstation) An upload is complete on disk, every piece checked against the declared
+    map; ``sha256`` is the whole file's as declared (``ok`` False: the upload failed)."""
 
     upload_id: str
     ok: bool

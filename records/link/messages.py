@@ -10,6 +10,7 @@ from typing import Any
 from records.link.errors import CloseReason, ProtocolViolation
 from records.link.ink import InkSample
 from records.link.peers import Side
+from records.link.pieces import PieceMap
 from records.link.schema import Delivery, Message, build_message, one_of
 from records.link.schema import payload_field as _payload
 
@@ -267,21 +268,33 @@ class RecordClosed(Message):
 
 @dataclass(frozen=True)
 class UploadBegin(Message):
-    """A file the terminal will upload in chunks: its size and SHA-256."""
+    """A file the terminal will upload: its size, SHA-256 and piece map (``records.link.pieces``),
+    sent in chunks of whole pieces of at most ``chunk_size`` bytes (one piece may be larger)."""
 
-    KIND, SENDER, DELIVERY = "upload.begin", Side.TERMINAL, Delivery.DURABLE
+    KIND, SENDER, DELIVERY, MAX_PAYLOAD = "upload.begin", Side.TERMINAL, Delivery.DURABLE, 16 << 20
     upload_id: str
     name: str
     media_type: str
     size: int
     sha256: str
+    """The whole file's SHA-256 as the sender knows it (the recorder's, for a recording)."""
     chunk_size: int
+    pieces_sha256: str
+    pieces: bytes = _payload()
 
     def validate(self) -> None:
         if not _UPLOAD_ID.match(self.upload_id):
             raise ValueError("upload.begin.upload_id must be 1-64 letters, digits, '.', '_' or '-'")
         if not 0 < self.chunk_size <= UploadChunk.MAX_PAYLOAD:
             raise ValueError(f"upload.begin.chunk_size must be 1..{UploadChunk.MAX_PAYLOAD}")
+        if hashlib.sha256(self.pieces).hexdigest() != self.pieces_sha256:
+            raise ValueError("upload.begin.pieces_sha256 does not match the piece map")
+        if PieceMap.unpack(self.pieces).size != self.size:
+            raise ValueError("upload.begin.pieces do not add up to its size")
+
+    def piece_map(self) -> PieceMap:
+        """The declared piece map."""
+        return PieceMap.unpack(self.pieces)
 
 
 @dataclass(frozen=True)
@@ -294,12 +307,11 @@ class UploadQuery(Message):
 
 @dataclass(frozen=True)
 class UploadChunk(Message):
-    """Bytes of an upload at ``offset``, with their own SHA-256."""
+    """Whole pieces of an upload, from ``offset`` on (each checked against the piece map)."""
 
     KIND, SENDER, DELIVERY, MAX_PAYLOAD = "upload.chunk", Side.TERMINAL, Delivery.BULK, 4 << 20
     upload_id: str
     offset: int
-    sha256: str
     data: bytes = _payload()
 
 

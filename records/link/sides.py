@@ -19,6 +19,7 @@ from records.link.journal import Journal
 from records.link.messages import (Message, RecordConfirm, RecordOffer, UploadBegin, UploadChunk,
                                    UploadDone, UploadQuery, UploadStatus, message_header)
 from records.link.peers import Side
+from records.link.pieces import PieceMap
 from records.link.protocol import LinkProtocol
 from records.link.upload import DEFAULT_CHUNK, UPLOAD_WINDOW, OutgoingUpload, UploadSource
 
@@ -26,7 +27,7 @@ __all__ = ["STATUS_EVERY", "TerminalProtocol", "WorkstationProtocol"]
 
 log = logging.getLogger(__name__)
 
-STATUS_EVERY = UPLOAD_WINDOW // 4
+STATUS_EVERY = UPLOAD_WINDOW // 8
 """The receiver reports upload progress after this many verified bytes (opening the window)."""
 
 
@@ -38,13 +39,21 @@ class TerminalProtocol(LinkProtocol):
         self.uploads: dict[str, OutgoingUpload] = {}
 
     def start_upload(self, source: UploadSource, *, upload_id: str, name: str, media_type: str,
-                     sha256: str, chunk_size: int = DEFAULT_CHUNK) -> UploadBegin:
+                     sha256: str, pieces: PieceMap,
+                     chunk_size: int = DEFAULT_CHUNK) -> UploadBegin:
         """Announce an upload (journaled like any sequenced message) and send it when told where."""
         if upload_id in self.uploads:
             raise UploadError(f"upload {upload_id} is already going", reason="duplicate",
                               upload_id=upload_id)
+        if pieces.size != source.size:
+            raise UploadError(f"upload {upload_id}: the piece map covers {pieces.size} bytes, "
+                              f"the source has {source.size}", reason="map-size",
+                              upload_id=upload_id)
+        packed = pieces.pack()
         begin = UploadBegin(upload_id=upload_id, name=name, media_type=media_type,
-                            size=source.size, sha256=sha256, chunk_size=chunk_size)
+                            size=source.size, sha256=sha256,
+                            chunk_size=max(chunk_size, pieces.largest),
+                            pieces_sha256=hashlib.sha256(packed).hexdigest(), pieces=packed)
         self.uploads[upload_id] = OutgoingUpload(begin, source, canonical_json(message_header(begin)))
         self.send(begin)
         return begin
@@ -109,6 +118,7 @@ class TerminalProtocol(LinkProtocol):
         if status.action in ("resume", "rewind"):
             upload.offset = status.have
             upload.verified = status.have
+            upload.check = status.action == "rewind"
         else:
             upload.verified = max(upload.verified, status.have)
         self._events.append(UploadProgress(status.upload_id, status.have, upload.begin.size,
@@ -139,9 +149,8 @@ class TerminalProtocol(LinkProtocol):
                                                    upload.sent_bytes))
                 continue
             if chunk is not None:
-                offset, data, digest = chunk
-                return UploadChunk(upload_id=upload.begin.upload_id, offset=offset,
-                                   sha256=digest, data=data)
+                offset, data = chunk
+                return UploadChunk(upload_id=upload.begin.upload_id, offset=offset, data=data)
         return None
 
 
@@ -236,7 +245,7 @@ class WorkstationProtocol(LinkProtocol):
                                     f"{chunk.offset} does not fit {inc.begin.size} bytes in chunks "
                                     f"of {inc.begin.chunk_size}")
         inc.expected += size
-        self._events.append(UploadData(chunk.upload_id, chunk.offset, chunk.sha256, chunk.data))
+        self._events.append(UploadData(chunk.upload_id, chunk.offset, chunk.data))
 
     def _on_lost(self) -> None:
         for inc in self.incoming.values():

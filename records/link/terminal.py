@@ -33,7 +33,8 @@ from records.link.sides import TerminalProtocol
 from records.link.status import LinkState
 from records.link.tls import LinkIdentity, certificate_problems, client_context
 from records.link.transport import TransportTimings, classify_error, open_connection
-from records.link.upload import DEFAULT_CHUNK, FileSource, UploadSource, file_sha256
+from records.link.pieces import PieceMap, map_file
+from records.link.upload import DEFAULT_CHUNK, FileSource, UploadSource
 
 __all__ = ["TerminalEndpoint"]
 
@@ -149,28 +150,37 @@ class TerminalEndpoint(LinkEndpoint):
         return self.send(LogCheckpoint(log_id=log_id, index=index, checkpoint=checkpoint))
 
     def upload_file(self, path: Path, *, media_type: str, sha256: str | None = None,
-                    upload_id: str | None = None, chunk_size: int = DEFAULT_CHUNK) -> str:
-        """Upload a file (a recording); resumable across cuts and restarts. Returns its id."""
+                    pieces: PieceMap | None = None, upload_id: str | None = None,
+                    chunk_size: int = DEFAULT_CHUNK) -> str:
+        """Upload a file; resumable across cuts and restarts. Returns its id.
+
+        ``pieces`` and ``sha256`` are the file's piece map and SHA-256 when known (a
+        recording's segments and summary): nothing is hashed then. Otherwise the file is
+        mapped in one pass first.
+        """
         path = Path(path)
-        digest = sha256 or file_sha256(path)
+        if pieces is None or sha256 is None:
+            pieces, sha256 = map_file(path)
         upload_id = upload_id or uuid.uuid4().hex
         source = FileSource(path)
-        begin = self.upload_source(source, name=path.name, media_type=media_type, sha256=digest,
-                                   upload_id=upload_id, chunk_size=chunk_size)
+        begin = self.upload_source(source, name=path.name, media_type=media_type, sha256=sha256,
+                                   pieces=pieces, upload_id=upload_id, chunk_size=chunk_size)
+        (self._outgoing / f"{upload_id}.pieces").write_bytes(begin.pieces)
         (self._outgoing / f"{upload_id}.json").write_text(json.dumps(
             {"path": str(path.resolve()), "begin": _fields(begin)}, sort_keys=True), encoding="utf-8")
         return upload_id
 
     def upload_source(self, source: UploadSource, *, name: str, media_type: str, sha256: str,
-                      upload_id: str | None = None, chunk_size: int = DEFAULT_CHUNK) -> UploadBegin:
-        """Upload from any source (resumable across cuts, not across restarts)."""
+                      pieces: PieceMap, upload_id: str | None = None,
+                      chunk_size: int = DEFAULT_CHUNK) -> UploadBegin:
+        """Upload from any source with its piece map (resumable across cuts, not restarts)."""
         with self._lock:
             begin = self._terminal.start_upload(source, upload_id=upload_id or uuid.uuid4().hex,
                                                 name=name, media_type=media_type, sha256=sha256,
-                                                chunk_size=chunk_size)
+                                                pieces=pieces, chunk_size=chunk_size)
         self._wake_soon()
-        log.info("link terminal: upload %s of %s (%d bytes) announced", begin.upload_id, name,
-                 begin.size)
+        log.info("link terminal: upload %s of %s (%d bytes, %d pieces) announced",
+                 begin.upload_id, name, begin.size, len(pieces.lengths))
         return begin
 
     @property
@@ -221,6 +231,7 @@ class TerminalEndpoint(LinkEndpoint):
                 self._brain_pool.submit(self._in_brain, brain.on_log_request, m)
         elif isinstance(event, UploadFinished):
             (self._outgoing / f"{event.upload_id}.json").unlink(missing_ok=True)
+            (self._outgoing / f"{event.upload_id}.pieces").unlink(missing_ok=True)
 
     @staticmethod
     def _in_brain(hook, message) -> None:
@@ -233,7 +244,8 @@ class TerminalEndpoint(LinkEndpoint):
         for meta in sorted(self._outgoing.glob("*.json")):
             try:
                 saved = json.loads(meta.read_text(encoding="utf-8"))
-                begin = UploadBegin(**saved["begin"])
+                begin = UploadBegin(**saved["begin"],
+                                    pieces=meta.with_suffix(".pieces").read_bytes())
                 self._terminal.resume_upload(begin, FileSource(Path(saved["path"])))
                 log.info("link terminal: taking up upload %s of %s", begin.upload_id, saved["path"])
             except Exception as exc:
@@ -305,4 +317,5 @@ async def _first(*coros) -> None:
 
 def _fields(begin: UploadBegin) -> dict:
     return {name: getattr(begin, name) for name in
-            ("upload_id", "name", "media_type", "size", "sha256", "chunk_size")}
+            ("upload_id", "name", "media_type", "size", "sha256", "chunk_size",
+             "pieces_sha256")}

@@ -1,10 +1,11 @@
 """The receiving side's upload storage: partial files that survive cuts and restarts.
 
 Each upload lives as ``<id>.part`` (bytes verified so far, written strictly in order) beside
-``<id>.json`` (what was announced). A chunk is written only after its SHA-256 matched; the
-whole file's SHA-256 is computed as the bytes arrive and compared at the end, when the part
-file is flushed and renamed to ``<id>.bin`` (or ``<id>.rejected`` when the hash differs).
-After a restart the prefix already on disk is hashed again, once, to carry on.
+``<id>.json`` and ``<id>.pieces`` (what was announced, with its piece map). Every piece of a
+chunk is written only after its SHA-256 matched the map: one hashing pass, and the whole file
+is verified through the map (whose own SHA-256 the announcement carries). When the last piece
+is in, the part file is flushed and renamed to ``<id>.bin``. After a restart the pieces
+already on disk are checked again, once, and a torn last piece is cut off.
 
 Not thread-safe: the workstation endpoint calls it from one ordered worker thread.
 """
@@ -19,8 +20,9 @@ from pathlib import Path
 
 from records.link.errors import UploadError
 from records.link.messages import UploadBegin
+from records.link.pieces import PieceMap
 
-__all__ = ["StoredUpload", "UploadStore", "WriteResult"]
+__all__ = ["StoredUpload", "UploadStore", "WriteResult", "check_pieces"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class WriteResult:
 
     have: int
     rejected: str = ""
-    """Why the chunk was not written ("chunk-hash"), empty if it was or was a stale repeat."""
+    """Why the chunk was not written ("piece-hash", "piece-boundary"), empty if it was or was
+    a stale repeat."""
     complete: bool = False
     """Every byte is there: ``finish`` (on a worker: it flushes) gives the verdict."""
     finished: bool = False
@@ -50,8 +53,9 @@ class StoredUpload:
 
 
 class _Open:
-    def __init__(self, begin: UploadBegin, fd: int, have: int, hasher) -> None:
-        self.begin, self.fd, self.have, self.hasher = begin, fd, have, hasher
+    def __init__(self, begin: UploadBegin, fd: int, have: int, piece: int) -> None:
+        self.begin, self.fd, self.have, self.piece = begin, fd, have, piece
+        self.pieces = begin.piece_map()
 
 
 class UploadStore:
@@ -76,6 +80,7 @@ class UploadStore:
                 raise UploadError(f"upload {begin.upload_id} was announced before with another "
                                   f"size or hash", reason="conflict", upload_id=begin.upload_id)
             return known
+        meta.with_suffix(".pieces").write_bytes(begin.pieces)
         meta.write_text(json.dumps(_begin_fields(begin), sort_keys=True), encoding="utf-8")
         part.touch()
         return self._reopen(begin)
@@ -88,7 +93,8 @@ class UploadStore:
             return StoredUpload(o.begin, o.have, False, False, None)
         if not meta.is_file():
             return None
-        begin = UploadBegin(**json.loads(meta.read_text(encoding="utf-8")))
+        begin = UploadBegin(**json.loads(meta.read_text(encoding="utf-8")),
+                            pieces=meta.with_suffix(".pieces").read_bytes())
         if done.is_file():
             return StoredUpload(begin, begin.size, True, True, done)
         if rejected.is_file():
@@ -98,54 +104,57 @@ class UploadStore:
     def _reopen(self, begin: UploadBegin) -> StoredUpload:
         _, part, _, _ = self._paths(begin.upload_id)
         fd = os.open(part, os.O_RDWR | os.O_CREAT, 0o600)
-        hasher = hashlib.sha256()
-        have = 0
-        while block := os.pread(fd, 1 << 20, have):
-            hasher.update(block)
-            have += len(block)
-        if have > begin.size:
-            os.ftruncate(fd, 0)
-            hasher, have = hashlib.sha256(), 0
+        pieces = begin.piece_map()
+        have, piece = 0, 0
+        # Check what a crash left on disk: whole pieces that match; cut the rest off.
+        while piece < len(pieces.lengths):
+            n = pieces.lengths[piece]
+            block = os.pread(fd, n, have)
+            if len(block) != n or hashlib.sha256(block).digest() != pieces.digests[piece]:
+                break
+            have += n
+            piece += 1
+        os.ftruncate(fd, have)
         os.lseek(fd, have, os.SEEK_SET)
-        self._open[begin.upload_id] = _Open(begin, fd, have, hasher)
+        self._open[begin.upload_id] = _Open(begin, fd, have, piece)
         return StoredUpload(begin, have, False, False, None)
 
-    def write(self, upload_id: str, offset: int, sha256: str, data: bytes) -> WriteResult:
-        """Verify and append a chunk at ``offset``; a chunk not at the end is a stale repeat."""
+    def write(self, upload_id: str, offset: int, data: bytes,
+              verdict: tuple[str, int] | None = None) -> WriteResult:
+        """Append the chunk at ``offset`` if its pieces match the map; a chunk not at the end is
+        a stale repeat. ``verdict`` is :func:`check_pieces`' answer when it was asked already
+        (on another thread, for the same map, offset and bytes)."""
         o = self._open.get(upload_id)
         if o is None:
             raise UploadError(f"upload {upload_id} is not open", reason="not-open", upload_id=upload_id)
         if offset != o.have:
             return WriteResult(have=o.have)
-        if hashlib.sha256(data).hexdigest() != sha256:
-            return WriteResult(have=o.have, rejected="chunk-hash")
+        rejected, count = verdict if verdict is not None else check_pieces(o.pieces, offset, data)
+        if rejected:
+            return WriteResult(have=o.have, rejected=rejected)
         view = memoryview(data)
         while view:
-            written = os.write(o.fd, view)
-            view = view[written:]
-        o.hasher.update(data)
+            view = view[os.write(o.fd, view):]
         o.have += len(data)
+        o.piece += count
         return WriteResult(have=o.have, complete=o.have == o.begin.size)
 
     def finish(self, upload_id: str) -> WriteResult | None:
-        """Flush a complete upload, compare its SHA-256 and put it in place (``.bin``, or
-        ``.rejected`` on a mismatch); None while bytes are still missing."""
+        """Flush a complete upload and put it in place (``.bin``); None while bytes are missing."""
         o = self._open.get(upload_id)
         if o is None or o.have < o.begin.size:
             return None
         return self._finish(o)
 
     def _finish(self, o: _Open) -> WriteResult:
-        _, part, done, rejected = self._paths(o.begin.upload_id)
+        _, part, done, _ = self._paths(o.begin.upload_id)
         os.fsync(o.fd)
         os.close(o.fd)
         del self._open[o.begin.upload_id]
-        digest = o.hasher.hexdigest()
-        ok = digest == o.begin.sha256
-        final = done if ok else rejected
-        os.replace(part, final)
-        return WriteResult(have=o.have, complete=True, finished=True, ok=ok, sha256=digest,
-                           path=final)
+        # Every piece matched the map, and the map its announced hash: the file is verified.
+        os.replace(part, done)
+        return WriteResult(have=o.have, complete=True, finished=True, ok=True,
+                           sha256=o.begin.sha256, path=done)
 
     def close(self) -> None:
         """Close the part files (they stay on disk to be taken up later)."""
@@ -154,6 +163,25 @@ class UploadStore:
         self._open.clear()
 
 
+def check_pieces(pieces: PieceMap, offset: int, data: bytes) -> tuple[str, int]:
+    """("", pieces in the chunk) when ``data`` at ``offset`` is whole pieces that match the
+    map; ("piece-boundary" or "piece-hash", 0) otherwise. Pure: safe on any thread."""
+    first = pieces.index_at(offset)
+    if first is None:
+        return "piece-boundary", 0
+    view, at, piece = memoryview(data), 0, first
+    lengths, digests = pieces.lengths, pieces.digests
+    while at < len(view):
+        if piece >= len(lengths) or at + lengths[piece] > len(view):
+            return "piece-boundary", 0
+        n = lengths[piece]
+        if hashlib.sha256(view[at:at + n]).digest() != digests[piece]:
+            return "piece-hash", 0
+        at += n
+        piece += 1
+    return "", piece - first
+
+
 def _begin_fields(begin: UploadBegin) -> dict:
     return {name: getattr(begin, name) for name in
-            ("upload_id", "name", "media_type", "size", "sha256", "chunk_size")}
+            ("upload_id", "name", "media_type", "size", "sha256", "chunk_size", "pieces_sha256")}

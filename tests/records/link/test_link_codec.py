@@ -14,6 +14,7 @@ from records.link.codec import (ENVELOPE, canonical_json, decode_frame, encode_f
                                 parse_canonical_json)
 from records.link.errors import CloseReason, ProtocolViolation
 from records.link.ink import INK_RECORD, InkSample, pack_samples, unpack_samples
+from records.link.pieces import PieceMap
 from records.link.messages import (MESSAGE_TYPES, Beat, Hello, InkBatch, LogEntry, PageView,
                                    PreviewFrame, RecordConfirm, RecordOffer, SignatureResult,
                                    UploadBegin, UploadChunk, UploadStatus, message_from_frame,
@@ -22,6 +23,8 @@ from records.link.messages import (MESSAGE_TYPES, Beat, Hello, InkBatch, LogEntr
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
 EVIDENCE = b'{"bundle": "encrypted for the archive key"}'
 HASH = "ab" * 32
+
+MAP = PieceMap.of([(4, HASH), (4, HASH), (2, HASH)]).pack()
 
 EXAMPLES = [
     Hello(versions=(1,), role="terminal", station="审讯室-3", session="", delivered=0,
@@ -43,9 +46,10 @@ EXAMPLES = [
                     result=b""),
     LogEntry(log_id="log", index=0, entry=b"\x00opaque\xff"),
     UploadBegin(upload_id="up-1", name="rec.mkv", media_type="video/x-matroska", size=10,
-                sha256=HASH, chunk_size=4),
-    UploadChunk(upload_id="up-1", offset=4, sha256=HASH, data=b"data"),
-    UploadStatus(upload_id="up-1", have=4, action="rewind", reason="chunk-hash"),
+                sha256=HASH, chunk_size=4, pieces_sha256=hashlib.sha256(MAP).hexdigest(),
+                pieces=MAP),
+    UploadChunk(upload_id="up-1", offset=4, data=b"data"),
+    UploadStatus(upload_id="up-1", have=4, action="rewind", reason="piece-hash"),
 ]
 
 
@@ -140,7 +144,15 @@ def test_non_canonical_or_strange_headers_are_refused(header, words):
     ("hello", {"versions": ["1"], "role": "terminal", "station": "t", "session": "",
                "delivered": 0, "caps": []}, b"", CloseReason.MALFORMED, "list of int"),
     ("upload.begin", {"upload_id": "../etc", "name": "n", "media_type": "m", "size": 1,
-                      "sha256": HASH, "chunk_size": 1}, b"", CloseReason.MALFORMED, "upload_id"),
+                      "sha256": HASH, "chunk_size": 1, "pieces_sha256": HASH}, b"",
+     CloseReason.MALFORMED, "upload_id"),
+    ("upload.begin", {"upload_id": "u", "name": "n", "media_type": "m", "size": 11,
+                      "sha256": HASH, "chunk_size": 4,
+                      "pieces_sha256": hashlib.sha256(MAP).hexdigest()}, MAP,
+     CloseReason.MALFORMED, "add up"),
+    ("upload.begin", {"upload_id": "u", "name": "n", "media_type": "m", "size": 10,
+                      "sha256": HASH, "chunk_size": 4, "pieces_sha256": HASH}, MAP,
+     CloseReason.MALFORMED, "does not match the piece map"),
 ])
 def test_messages_that_break_their_schema_are_refused(kind, fields, payload, reason, words):
     with pytest.raises(ProtocolViolation) as err:

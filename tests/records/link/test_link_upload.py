@@ -1,4 +1,5 @@
-"""Recording uploads: chunked, every chunk and the whole verified, resumable after cuts and restarts."""
+"""Recording uploads: whole pieces of a declared piece map, every piece (and so the whole)
+verified, resumable after cuts and restarts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from records.link import LinkState, UploadFinished, UploadProgress, UploadStored
 from records.link.messages import UploadBegin
+from records.link.pieces import PieceMap
 from records.link.upload_store import UploadStore
 
 from .conftest import Recorder
@@ -46,6 +48,12 @@ class GeneratedSource:
             h.update(self.read(offset, 4 << 20))
         return h.hexdigest()
 
+    def pieces(self, piece: int = 1 << 20) -> PieceMap:
+        """The map a recorder would have kept: one hash per piece as it was written."""
+        return PieceMap.of((min(piece, self.size - at),
+                            hashlib.sha256(self.read(at, piece)).digest())
+                           for at in range(0, self.size, piece))
+
     def close(self) -> None:
         self.closed = True
 
@@ -74,7 +82,7 @@ def test_a_200_mb_upload_cut_in_the_middle_resumes_where_it_stopped(endpoints, p
     digest = source.sha256()
     proxy.cut_after_upstream(size // 2)
     begin = term.upload_source(source, name="recording.mkv", media_type="video/x-matroska",
-                               sha256=digest, upload_id="rec-200mb")
+                               sha256=digest, pieces=source.pieces(), upload_id="rec-200mb")
     ws_rec.wait(lambda: ws_rec.of(UploadStored), timeout=120, what="upload stored")
     term_rec.wait(lambda: term_rec.of(UploadFinished), timeout=10, what="sender told")
     (stored,) = ws_rec.of(UploadStored)
@@ -88,23 +96,28 @@ def test_a_200_mb_upload_cut_in_the_middle_resumes_where_it_stopped(endpoints, p
     (finished,) = term_rec.of(UploadFinished)
     assert finished.ok and source.closed
     assert size <= finished.sent_bytes < size + (40 << 20)  # resent only what was in flight
-    assert begin.chunk_size == 256 * 1024
+    assert begin.chunk_size == 1 << 20
 
 
-def test_a_wrong_declared_hash_is_caught_at_the_end(endpoints):
+def test_a_source_that_is_not_what_its_map_says_is_refused_and_never_stored(endpoints):
     ws_rec, term_rec = Recorder(), Recorder()
     ws = endpoints.workstation(ws_rec)
     term = endpoints.terminal(ws.address, term_rec)
     term_rec.wait(lambda: connected(term))
     source = GeneratedSource(3 << 20)
-    term.upload_source(source, name="r.mkv", media_type="video/x-matroska", sha256="00" * 32,
-                       upload_id="bad-hash")
+    real = source.pieces()
+    digests = list(real.digests)
+    digests[1] = hashlib.sha256(b"something else").digest()  # the second MiB changed since
+    term.upload_source(source, name="r.mkv", media_type="video/x-matroska",
+                       sha256=source.sha256(), pieces=PieceMap(real.lengths, tuple(digests)),
+                       upload_id="changed")
     term_rec.wait(lambda: term_rec.of(UploadFinished), what="verdict")
     (finished,) = term_rec.of(UploadFinished)
-    assert not finished.ok and finished.reason == "hash-mismatch"
-    assert finished.sha256 == source.sha256()
-    (stored,) = ws_rec.of(UploadStored)
-    assert not stored.ok and stored.path.name == "bad-hash.rejected"
+    assert not finished.ok and finished.reason == "source-changed"
+    rewinds = [p for p in term_rec.of(UploadProgress) if p.action == "rewind"]
+    assert rewinds and rewinds[0].have == 1 << 20 and rewinds[0].reason == "piece-hash"
+    assert not ws_rec.of(UploadStored)
+    assert not (ws.state_dir / "uploads" / "changed.bin").exists()
 
 
 def test_an_empty_file_uploads(endpoints, tmp_path):
@@ -133,7 +146,7 @@ def test_a_restarted_workstation_continues_from_its_part_file(endpoints, proxy_t
     proxy.stall()  # hold the reconnection until the workstation is back
     proxy.resume()
     term.upload_source(source, name="r.mkv", media_type="video/x-matroska", sha256=digest,
-                       upload_id="across-restart")
+                       pieces=source.pieces(), upload_id="across-restart")
     ws_rec.wait(lambda: proxy.cuts == 1, what="cut")
     proxy.stall()
     endpoints.stop(ws)
@@ -175,38 +188,55 @@ def test_a_restarted_terminal_takes_its_file_upload_up_again(endpoints, proxy_to
 # --- storage on its own ---------------------------------------------------------------------
 
 def _begin(data: bytes, upload_id: str = "u1", chunk: int = 4) -> UploadBegin:
+    pieces = PieceMap.of((len(data[at:at + chunk]), hashlib.sha256(data[at:at + chunk]).digest())
+                         for at in range(0, len(data), chunk))
     return UploadBegin(upload_id=upload_id, name="n", media_type="m", size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest(), chunk_size=chunk)
+                       sha256=hashlib.sha256(data).hexdigest(), chunk_size=chunk,
+                       pieces_sha256=pieces.sha256(), pieces=pieces.pack())
 
 
-def test_storage_refuses_a_chunk_whose_hash_does_not_match(tmp_path):
+def test_storage_refuses_a_piece_whose_hash_does_not_match(tmp_path):
     store = UploadStore(tmp_path)
     data = b"abcdefgh"
     store.open(_begin(data))
-    assert store.write("u1", 0, hashlib.sha256(b"abcd").hexdigest(), b"abcd").have == 4
-    bad = store.write("u1", 4, hashlib.sha256(b"efgh").hexdigest(), b"efgX")
-    assert bad.rejected == "chunk-hash" and bad.have == 4
-    stale = store.write("u1", 0, hashlib.sha256(b"abcd").hexdigest(), b"abcd")
+    assert store.write("u1", 0, b"abcd").have == 4
+    bad = store.write("u1", 4, b"efgX")
+    assert bad.rejected == "piece-hash" and bad.have == 4
+    stale = store.write("u1", 0, b"abcd")
     assert stale.have == 4 and not stale.rejected
-    last = store.write("u1", 4, hashlib.sha256(b"efgh").hexdigest(), b"efgh")
+    assert store.write("u1", 4, b"ef").rejected == "piece-boundary"
+    last = store.write("u1", 4, b"efgh")
     assert last.complete and not last.finished
     done = store.finish("u1")
     assert done.finished and done.ok and done.path.read_bytes() == data
+
+
+def test_storage_checks_several_pieces_of_one_chunk(tmp_path):
+    store = UploadStore(tmp_path)
+    data = bytes(range(40))
+    store.open(_begin(data, chunk=8))
+    assert store.write("u1", 0, data[:24]).have == 24  # three pieces at once
+    assert store.write("u1", 24, data[24:32] + b"\x00" * 8).rejected == "piece-hash"
+    assert store.write("u1", 24, data[24:]).complete
 
 
 def test_storage_takes_a_part_file_up_after_a_restart(tmp_path):
     data = bytes(range(200))
     store = UploadStore(tmp_path)
     store.open(_begin(data, chunk=64))
-    store.write("u1", 0, hashlib.sha256(data[:64]).hexdigest(), data[:64])
+    store.write("u1", 0, data[:64])
     store.close()
+    with open(tmp_path / "u1.part", "ab") as torn:  # a crash in the middle of the next piece
+        torn.write(data[64:100])
     again = UploadStore(tmp_path)
     found = again.lookup("u1")
     assert found is not None and found.have == 64 and not found.finished
+    assert (tmp_path / "u1.part").stat().st_size == 64
     assert again.finish("u1") is None  # bytes still missing
-    assert again.write("u1", 64, hashlib.sha256(data[64:]).hexdigest(), data[64:]).complete
+    assert again.write("u1", 64, data[64:]).complete
     result = again.finish("u1")
     assert result.ok and result.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.path.read_bytes() == data
     assert again.lookup("u1").finished
     assert again.lookup("unknown") is None
 
@@ -217,3 +247,16 @@ def test_storage_refuses_an_upload_id_reused_for_other_bytes(tmp_path):
     with pytest.raises(Exception) as err:
         store.open(_begin(b"two"))
     assert getattr(err.value, "reason", "") == "conflict"
+
+
+def test_a_file_is_mapped_in_one_pass_with_its_sha256(tmp_path):
+    from records.link.pieces import map_file
+    path = tmp_path / "f.bin"
+    data = GeneratedSource((3 << 20) + 5).read(0, (3 << 20) + 5)
+    path.write_bytes(data)
+    pieces, digest = map_file(path)
+    assert digest == hashlib.sha256(data).hexdigest()
+    assert pieces.lengths == (1 << 20, 1 << 20, 1 << 20, 5) and pieces.size == len(data)
+    assert pieces.index_at(2 << 20) == 2 and pieces.index_at(5) is None
+    assert pieces.whole_pieces((2 << 20) + 7) == (2, 2 << 20)
+    assert PieceMap.unpack(pieces.pack()) == pieces
