@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.inkseal-installed
 PIP_FLAGS ?= --disable-pip-version-check -q
 
-.PHONY: run test setup system-deps bench bundle clean help
+.PHONY: run test setup system-deps bench bundle lint clean help
 
 help:
 	@echo "make run     set up (.venv, system packages) and start the workstation"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make bundle  build the one-folder PyInstaller bundle into dist/"
+	@echo "make lint    check the code with ruff (rules in pyproject.toml)"
 
 system-deps:
 	@tools/system-deps $(if $(filter test,$(MAKECMDGOALS)),--test,)
@@ -40,6 +41,10 @@ bench: $(STAMP)
 bundle: $(STAMP)
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[bundle]'
 	$(BIN)/pyinstaller --noconfirm build.spec
+
+lint: $(STAMP)
+	@test -x $(BIN)/ruff || $(BIN)/python -m pip install $(PIP_FLAGS) ruff
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf build dist .pytest_cache .hypothesis

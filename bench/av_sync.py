@@ -38,7 +38,8 @@ from devices.av.muxer import EncoderSettings  # noqa: E402
 from devices.av.recorder import Recorder, RecorderSettings  # noqa: E402
 from devices.av.synthetic_camera import SyntheticCameraSettings, SyntheticCapture  # noqa: E402
 from devices.av.synthetic_microphone import (  # noqa: E402
-    SyntheticInputStream, SyntheticMicrophoneSettings,
+    SyntheticInputStream,
+    SyntheticMicrophoneSettings,
 )
 from devices.av.writer import WriterSettings  # noqa: E402
 

@@ -34,9 +34,20 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from crypto.pki import Kind  # noqa: E402
-from records.link import (InkBatch, InkSample, LinkState, PeerPolicy, Received,  # noqa: E402
-                          Side, TerminalEndpoint, UploadStored, WorkstationEndpoint,
-                          client_context, load_ca_certificates, server_context)
+from records.link import (  # noqa: E402
+    InkBatch,
+    InkSample,
+    LinkState,
+    PeerPolicy,
+    Received,
+    Side,
+    TerminalEndpoint,
+    UploadStored,
+    WorkstationEndpoint,
+    client_context,
+    load_ca_certificates,
+    server_context,
+)
 from records.link.pieces import PieceMap  # noqa: E402
 from records.link.tls import LinkIdentity  # noqa: E402
 
@@ -308,7 +319,7 @@ def main() -> int:
         ink_report("during the upload", arrivals.ink[2], sent)
 
         link_times, plain_times, link_cpu, plain_cpu = [], [], [], []
-        for round_ in range(args.rounds):
+        for _round in range(args.rounds):
             holder: list = []
             seconds, cpu = plain_copy(holder, id_ws, id_t, str(site.ca_path), recording,
                                       scratch / "plain-copy.bin")
@@ -321,7 +332,7 @@ def main() -> int:
             ws_cpu0 = cpu_seconds()
             parent.send(("upload", str(recording), digest, packed))
             _, started = parent.recv()
-            arrivals.wait(lambda: len(arrivals.stored) >= expected, timeout=600)
+            arrivals.wait(lambda n=expected: len(arrivals.stored) >= n, timeout=600)
             ws_cpu = cpu_seconds() - ws_cpu0
             parent.send(("cpu",))
             _, term_cpu1 = parent.recv()

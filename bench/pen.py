@@ -74,7 +74,7 @@ def full_speed(fixtures: Path | None) -> None:
         count = [0]
         transport = replay_file(path, clock=clock, speed=None, recording=recording)
         driver = TabletDriver(transport, clock=clock,
-                              on_sample=lambda s: count.__setitem__(0, count[0] + 1),
+                              on_sample=lambda s, count=count: count.__setitem__(0, count[0] + 1),
                               on_event=lambda e: None)
         started = time.perf_counter()
         driver.start()

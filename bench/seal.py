@@ -19,7 +19,6 @@ Usage: .venv/bin/python bench/seal.py [--rounds 5] [--pages 20]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import os
 import platform
@@ -38,15 +37,20 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory  # noqa: E40
 from pyhanko.pdf_utils.images import PdfImage  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
 from pyhanko.pdf_utils.text import TextBoxStyle  # noqa: E402
-from pyhanko.sign.fields import (FieldMDPAction, FieldMDPSpec, MDPPerm,  # noqa: E402
-                                 SigFieldSpec, SigSeedSubFilter, append_signature_field)
+from pyhanko.sign.fields import (  # noqa: E402
+    FieldMDPAction,
+    FieldMDPSpec,
+    MDPPerm,
+    SigFieldSpec,
+    SigSeedSubFilter,
+    append_signature_field,
+)
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner  # noqa: E402
 from pyhanko.stamp import TextStampStyle  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
-from crypto.appearance import (StampSpec, compose_picture, render_ink,  # noqa: E402
-                               seal_picture, stamp_text)
+from crypto.appearance import StampSpec, compose_picture, render_ink, seal_picture, stamp_text  # noqa: E402
 from crypto.evidence import EvidenceBundle, seal_evidence  # noqa: E402
 from crypto.pades import Signatory, certify, seal, sign_for_signatory  # noqa: E402
 from crypto.pades_document import record_identity  # noqa: E402

@@ -30,6 +30,13 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from crypto.capture_log_commit import (
+    Batch,
+    GroupCommit,
+    PendingEntry,
+    finish_batch,
+    write_all,
+)
 from crypto.capture_log_entry import (
     ANCHOR_KIND,
     GENESIS_KIND,
@@ -43,13 +50,6 @@ from crypto.capture_log_entry import (
     key_id,
     payload_json,
     sign_line,
-)
-from crypto.capture_log_commit import (
-    Batch,
-    GroupCommit,
-    PendingEntry,
-    finish_batch,
-    write_all,
 )
 from crypto.capture_log_file import (
     TornTail,

@@ -33,8 +33,12 @@ from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from crypto.errors import CryptoError
-from crypto.pades_attributes import (EvidenceAttribute, EvidenceContent, EvidenceItemDigest,
-                                     EvidenceItemValue)
+from crypto.pades_attributes import (
+    EvidenceAttribute,
+    EvidenceContent,
+    EvidenceItemDigest,
+    EvidenceItemValue,
+)
 from crypto.pki import oids
 
 __all__ = [

@@ -23,8 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.sign.ades.api import CAdESSignedAttrSpec, GenericCommitment
 from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.signers import Signer
-from pyhanko.sign.signers.pdf_cms import (CAdESSignedAttributeProviderSpec,
-                                          PdfCMSSignedAttributes)
+from pyhanko.sign.signers.pdf_cms import CAdESSignedAttributeProviderSpec, PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from crypto.keys import PrivateKey

@@ -19,8 +19,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pkcs11 import Attribute, KeyType, ObjectClass
 from pkcs11 import exceptions as p11_errors
-from pkcs11.util.ec import decode_ec_private_key, encode_ec_public_key, \
-    encode_named_curve_parameters
+from pkcs11.util.ec import (
+    decode_ec_private_key,
+    encode_ec_public_key,
+    encode_named_curve_parameters,
+)
 from pyhanko.sign.pkcs11 import PKCS11Signer
 
 from crypto.errors import CryptoError

@@ -30,8 +30,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.pdf_utils.misc import PdfError
 
 from crypto.errors import BagError
-from crypto.pades_document import (DocumentError, draft_bytes, open_reader, record_identity,
-                                   signature_fields)
+from crypto.pades_document import (
+    DocumentError,
+    draft_bytes,
+    open_reader,
+    record_identity,
+    signature_fields,
+)
 from crypto.pades_dss import ValidationMaterial
 from crypto.pades_report import Check, Verdict
 from crypto.verify_package_bindings import check_bindings, simulated_devices

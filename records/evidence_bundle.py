@@ -35,8 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from crypto.appearance import StampSpec
-from crypto.evidence import (MEDIA_FINGERPRINT, MEDIA_PEN_ISO, MEDIA_PEN_READABLE,
-                             EvidenceBundle, EvidenceItem)
+from crypto.evidence import (
+    MEDIA_FINGERPRINT,
+    MEDIA_PEN_ISO,
+    MEDIA_PEN_READABLE,
+    EvidenceBundle,
+    EvidenceItem,
+)
 from crypto.evidence_pen import MEDIA_PEN_BATCHES, PEN_BATCHES_ITEM, PenOpening
 from crypto.verify_package_ink import InkDrawing, ink_picture
 from devices.av import Photo

@@ -40,12 +40,26 @@ from crypto.capture_log import LogHead
 from crypto.capture_log_entry import GENESIS_PREV, parse_entry
 from crypto.errors import CaptureLogError
 from devices.av import RecordingSummary, parse_segment_list
-from records.blobstore import BlobStore
 from devices.clock import SessionClock
-from records.link import (LinkEvent, LinkIdentity, LogCheckpoint, LogEntry, PeerPolicy,
-                          Received, RecordClosed, RecordConfirm, Side, SignatureResult,
-                          TerminalEndpoint, TurnBegin, UploadStored, WorkstationEndpoint,
-                          parse_address, site_credentials)
+from records.blobstore import BlobStore
+from records.link import (
+    LinkEvent,
+    LinkIdentity,
+    LogCheckpoint,
+    LogEntry,
+    PeerPolicy,
+    Received,
+    RecordClosed,
+    RecordConfirm,
+    Side,
+    SignatureResult,
+    TerminalEndpoint,
+    TurnBegin,
+    UploadStored,
+    WorkstationEndpoint,
+    parse_address,
+    site_credentials,
+)
 from records.link.log_lines import LogMirror, LogMirrorError
 from records.session_config import StationConfig
 from records.session_remote import StationBrain, TerminalSetup, recording_from_json

@@ -48,14 +48,24 @@ from devices.pen import Pad, PadEvent
 from devices.signature import PenTrack
 from records.evidence_bundle import PenEvidence
 from records.session_config import StationArtifacts, StationConfig
-from records.session_devices import (log_safe, open_turn_pad, pad_event_entry, press_fingerprint,
-                                     without_local_paths)
+from records.session_devices import (
+    log_safe,
+    open_turn_pad,
+    pad_event_entry,
+    press_fingerprint,
+    without_local_paths,
+)
 from records.session_media import StationRecording
 from records.session_output import Listener, StationOutput
 from records.session_pen import PenCapture
 from records.session_signing import TurnSigner
-from records.session_types import (SignatureOutcome, StationError, StationEventKind,
-                                   TurnRequest, TurnState)
+from records.session_types import (
+    SignatureOutcome,
+    StationError,
+    StationEventKind,
+    TurnRequest,
+    TurnState,
+)
 
 __all__ = ["StationArtifacts", "StationConfig", "SigningStation"]
 
@@ -141,7 +151,7 @@ class SigningStation:
                 except (SourceUnavailable, RecorderError) as exc:
                     self._write("av.failed", {"reason": exc.reason, "message": str(exc)})
                     raise self._fail(f"av_{exc.reason}", f"无法开始录音录像：{exc}",
-                                     f"cannot start the A/V recording: {exc}", "show_record")
+                                     f"cannot start the A/V recording: {exc}", "show_record") from exc
                 self._recording = recording
                 self._simulated.update(recording.simulated)
             self._publish(StationEventKind.RECORD_SHOWN, record_id=record_id, pages=pages)
@@ -224,7 +234,7 @@ class SigningStation:
                                     self._pad_event, self._write)
             except DeviceError as exc:
                 raise self._fail(f"pad_{exc.reason}", f"无法打开签名板：{exc}",
-                                 f"cannot open the signature pad: {exc}", "start_signing")
+                                 f"cannot open the signature pad: {exc}", "start_signing") from exc
             self._pad = pad
             if pad.info.simulated:
                 self._simulated.add("pad")
@@ -293,7 +303,7 @@ class SigningStation:
                                                    "message": str(exc)})
                 raise self._fail(f"fingerprint_{exc.reason}", f"指纹采集失败：{exc}",
                                  f"the fingerprint could not be taken: {exc}",
-                                 "capture_fingerprint")
+                                 "capture_fingerprint") from exc
             if capture.simulated:
                 self._simulated.add("fingerprint")
             self._signer.fingerprint_taken(self, request, capture, attempt)
@@ -318,7 +328,7 @@ class SigningStation:
             except (SourceUnavailable, RecorderError) as exc:
                 self._write("photo.failed", {"field": request.field_name, "reason": exc.reason})
                 raise self._fail(f"photo_{exc.reason}", f"拍照失败：{exc}",
-                                 f"the photo could not be taken: {exc}", "take_photo")
+                                 f"the photo could not be taken: {exc}", "take_photo") from exc
             self._photo = photo
             self._write("photo.taken", {"field": request.field_name, "format": photo.format.value,
                                         "width": photo.width, "height": photo.height,

@@ -27,12 +27,12 @@ from records.evidence_bundle import ink_from_iso
 from records.executor import SerialExecutor
 from records.fonts import cjk_font_path
 from records.package import write_package
+from records.remote_station import TerminalLink, TerminalWiring
 from records.service import RecordService, ulid_factory
 from records.session import SigningStation, StationConfig
 from records.session_media import MediaSources
 from records.session_script import SignatoryScript, scripted_turn
 from records.session_signing import TurnSigner
-from records.remote_station import TerminalLink, TerminalWiring
 from records.session_stations import LocalStation, StationHandle
 from records.session_workflow import RecordWorkflow, TurnReport
 from records.site import WorkingSite

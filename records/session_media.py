@@ -17,9 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from crypto.capture_log_entry import BlobRef
-from devices.av import (FramesDropped, GapFilled, Photo, PreviewFrame, Recorder,
-                        RecorderSettings, RecordingSummary, Segment, SourceEnded, SourceLost,
-                        SourceReturned)
+from devices.av import (
+    FramesDropped,
+    GapFilled,
+    Photo,
+    PreviewFrame,
+    Recorder,
+    RecorderSettings,
+    RecordingSummary,
+    Segment,
+    SourceEnded,
+    SourceLost,
+    SourceReturned,
+)
 from devices.clock import SessionClock
 
 __all__ = ["MediaSources", "StationRecording"]

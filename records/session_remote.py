@@ -31,15 +31,29 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from crypto.capture_log import CaptureLog
 from crypto.errors import CryptoError
 from crypto.pades_document import record_identity
-from devices.av import Gap, GapReason, RecordingSummary, Segment, SourceInfo, SourceRole
-from devices.av import StopReason, StreamKind
+from devices.av import (
+    Gap,
+    GapReason,
+    RecordingSummary,
+    Segment,
+    SourceInfo,
+    SourceRole,
+    StopReason,
+    StreamKind,
+)
 from devices.clock import SessionClock
 from records.errors import RecordError
 from records.link import InkBatch, InkClear, InkSample, TerminalBrain
 from records.link.log_lines import LogShipper
+from records.link.messages import (
+    LogRequest,
+    RecordClose,
+    RecordClosed,
+    RecordOffer,
+    TurnBegin,
+    TurnCancel,
+)
 from records.link.pieces import MAX_PIECE, PieceMap
-from records.link.messages import LogRequest, RecordClose, RecordClosed, RecordOffer, TurnBegin
-from records.link.messages import TurnCancel
 from records.session import SigningStation
 from records.session_config import StationConfig
 from records.session_signing import TurnSigner

@@ -375,7 +375,7 @@ def _load_field(ld: _Loader, raw: Any, where: str) -> FieldSpec:
                       f"{kind!r} is not one of: {', '.join(FIELD_TYPES)}")
     constraints = dict(ld.typed(raw, "constraints", where, dict, {}))
     allowed = {**FIELD_TYPES[kind], **COMMON_CONSTRAINTS}
-    for key, value in constraints.items():
+    for key in constraints:
         if key not in allowed:
             raise ld.fail(f"{where}.constraints.{key}", "unknown_constraint",
                           f"type {kind!r} accepts: {', '.join(allowed) or 'no constraints'}")

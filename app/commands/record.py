@@ -100,8 +100,17 @@ def _check(path: Path, settings: Settings) -> int:
 
 def _record(args: argparse.Namespace, settings: Settings) -> int:
     from devices.av import (
-        EncoderSettings, FramesDropped, GapFilled, Recorder, RecorderError, RecorderSettings,
-        SourceEnded, SourceLost, SourceReturned, SourceUnavailable, StopReason,
+        EncoderSettings,
+        FramesDropped,
+        GapFilled,
+        Recorder,
+        RecorderError,
+        RecorderSettings,
+        SourceEnded,
+        SourceLost,
+        SourceReturned,
+        SourceUnavailable,
+        StopReason,
     )
     from devices.clock import SessionClock
 

@@ -20,12 +20,25 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from crypto.keys import KDF_ITERATIONS, PrivateKey, load_private_key, save_private_key
-from crypto.pki.builder import (PublicKey, Revocation, SubjectSpec, generate_key,
-                                make_ca_certificate, make_crl, make_end_entity)
+from crypto.pki.builder import (
+    PublicKey,
+    Revocation,
+    SubjectSpec,
+    generate_key,
+    make_ca_certificate,
+    make_crl,
+    make_end_entity,
+)
 from crypto.pki.errors import CertificateRejected, PkiError
 from crypto.pki.roles import PROFILES, KeyType, Kind, Role, roles_of
-from crypto.pki.store import (KeyLocation, PkiEntry, SiteIndex, check_entry_name, read_index,
-                              write_index)
+from crypto.pki.store import (
+    KeyLocation,
+    PkiEntry,
+    SiteIndex,
+    check_entry_name,
+    read_index,
+    write_index,
+)
 from crypto.pki.trust import check_certificate, same_public_key
 
 __all__ = ["Clock", "Identity", "SitePki", "utc_now"]

@@ -14,16 +14,39 @@ from __future__ import annotations
 from devices.av.discovery import list_cameras, list_microphones
 from devices.av.errors import RecorderError, SegmentListError, SourceUnavailable
 from devices.av.events import (
-    DropReason, FramesDropped, Gap, GapFilled, GapReason, RecorderEvent, RecordingStarted,
-    RecordingStopped, RecordingSummary, Segment, SourceEnded, SourceInfo, SourceLost,
-    SourceReturned, SourceRole, StopReason, StreamKind,
+    DropReason,
+    FramesDropped,
+    Gap,
+    GapFilled,
+    GapReason,
+    RecorderEvent,
+    RecordingStarted,
+    RecordingStopped,
+    RecordingSummary,
+    Segment,
+    SourceEnded,
+    SourceInfo,
+    SourceLost,
+    SourceReturned,
+    SourceRole,
+    StopReason,
+    StreamKind,
 )
-from devices.av.integrity import Mismatch, MismatchKind, RecordingCheck, check_recording, check_segments
+from devices.av.integrity import (
+    Mismatch,
+    MismatchKind,
+    RecordingCheck,
+    check_recording,
+    check_segments,
+)
 from devices.av.media import Photo, PhotoFormat, PreviewFrame
 from devices.av.muxer import EncoderSettings
 from devices.av.recorder import Recorder, RecorderSettings, RecorderState, RecorderStats
 from devices.av.segment_list import (
-    SegmentList, list_path_for, listing_from_segments, parse_segment_list,
+    SegmentList,
+    list_path_for,
+    listing_from_segments,
+    parse_segment_list,
 )
 from devices.av.spec import SourceSpec, SpecKind
 

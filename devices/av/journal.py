@@ -14,8 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from devices.av.events import (
-    DropReason, FramesDropped, Gap, GapFilled, GapReason, RecorderEvent, RecordingStarted, Segment,
-    SourceEnded, SourceInfo, SourceLost, SourceReturned, SourceRole,
+    DropReason,
+    FramesDropped,
+    Gap,
+    GapFilled,
+    GapReason,
+    RecorderEvent,
+    RecordingStarted,
+    Segment,
+    SourceEnded,
+    SourceInfo,
+    SourceLost,
+    SourceReturned,
+    SourceRole,
 )
 from devices.av.segment_list import ListHeader, SegmentListWriter
 from devices.av.sink import FinishedBytes

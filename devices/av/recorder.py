@@ -30,7 +30,10 @@ from devices.av.capture_queue import CaptureQueue
 from devices.av.clocks import Clock
 from devices.av.errors import RecorderError, SourceUnavailable
 from devices.av.events import (
-    RecorderEvent, RecordingStopped, RecordingSummary, Segment,
+    RecorderEvent,
+    RecordingStopped,
+    RecordingSummary,
+    Segment,
 )
 from devices.av.journal import RecordingJournal
 from devices.av.media import Photo, PhotoFormat, PreviewFrame

@@ -91,7 +91,7 @@ class SegmentListWriter:
     def __init__(self, path: Path, header: ListHeader) -> None:
         self.path = path
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        lines = [f"# Inkseal segment-hash list; format described in devices/av/segment_list.py"]
+        lines = ["# Inkseal segment-hash list; format described in devices/av/segment_list.py"]
         lines += header.lines()
         self._write("".join(line + "\n" for line in lines))
         self.chain = _genesis(header.lines())

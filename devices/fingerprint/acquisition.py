@@ -30,7 +30,12 @@ from devices.fingerprint.capture import (
     LiveQuality,
     build_capture,
 )
-from devices.fingerprint.errors import CaptureCancelled, FramingError, ImageTransferError, ReaderTimeout
+from devices.fingerprint.errors import (
+    CaptureCancelled,
+    FramingError,
+    ImageTransferError,
+    ReaderTimeout,
+)
 from devices.fingerprint.image import decode_image, rows_received
 from devices.fingerprint.messages import Bilingual
 from devices.fingerprint.protocol import IMAGE_BYTES, IMAGE_WIDTH

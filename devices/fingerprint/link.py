@@ -23,7 +23,12 @@ try:
 except ImportError:  # Windows: pyserial raises SerialException only
     _TermiosError = OSError  # type: ignore[misc,assignment]
 
-from devices.fingerprint.errors import CaptureCancelled, FramingError, PortUnavailable, ReaderTimeout
+from devices.fingerprint.errors import (
+    CaptureCancelled,
+    FramingError,
+    PortUnavailable,
+    ReaderTimeout,
+)
 from devices.fingerprint.framing import Discarded, Packet, PacketFramer
 from devices.fingerprint.messages import Bilingual
 from devices.fingerprint.protocol import DEFAULT_ADDRESS, PacketKind

@@ -17,8 +17,14 @@ from functools import cached_property
 from devices.errors import ProtocolError
 from devices.pen.hid_descriptor import FieldFlags, HidField, ReportDescriptor, ReportType
 from devices.pen.hid_units import AxisKind, resolution
-from devices.pen.sample import (AxisRange, PenButtons, PenCapabilities, PenProtocol,
-                                PenSample, WrapCounter)
+from devices.pen.sample import (
+    AxisRange,
+    PenButtons,
+    PenCapabilities,
+    PenProtocol,
+    PenSample,
+    WrapCounter,
+)
 
 __all__ = ["HidPenDecoder", "PenReportLayout", "PenRole", "find_pen_layouts", "role_of"]
 

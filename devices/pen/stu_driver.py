@@ -24,10 +24,21 @@ from devices.errors import DeviceError, DeviceTimeout, ProtocolError
 from devices.pen import stu_protocol as stu
 from devices.pen.events import EventCallback, PadEventKind, SampleCallback
 from devices.pen.pump import Reopener, ReportPump
-from devices.pen.sample import (AxisRange, PenButtons, PenCapabilities, PenProtocol,
-                                PenSample, WrapCounter)
-from devices.pen.stu_image import (DEFAULT_HEADING, choose_encoding, encode_image,
-                                   image_blocks, render_prompt)
+from devices.pen.sample import (
+    AxisRange,
+    PenButtons,
+    PenCapabilities,
+    PenProtocol,
+    PenSample,
+    WrapCounter,
+)
+from devices.pen.stu_image import (
+    DEFAULT_HEADING,
+    choose_encoding,
+    encode_image,
+    image_blocks,
+    render_prompt,
+)
 from devices.transport.base import HidTransport, InputReport, TransportKind
 
 __all__ = ["StuDriver", "assumed_capability"]

@@ -20,8 +20,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.errors import DeviceError
-from devices.pen.stu_protocol import (ENCODING_FLAG_1BIT, ENCODING_FLAG_16BIT,
-                                      ENCODING_FLAG_24BIT, IMAGE_BLOCK_MAX_DATA, EncodingMode)
+from devices.pen.stu_protocol import (
+    ENCODING_FLAG_1BIT,
+    ENCODING_FLAG_16BIT,
+    ENCODING_FLAG_24BIT,
+    IMAGE_BLOCK_MAX_DATA,
+    EncodingMode,
+)
 
 __all__ = [
     "DEFAULT_HEADING",

@@ -29,8 +29,7 @@ import struct
 from dataclasses import dataclass, field
 
 from devices.errors import ProtocolError
-from devices.pen.sample import (AxisRange, PenButtons, PenCapabilities, PenProtocol,
-                                PenSample)
+from devices.pen.sample import AxisRange, PenButtons, PenCapabilities, PenProtocol, PenSample
 from devices.signature.track import PenTrack
 
 __all__ = ["CHANNELS", "IsoChannel", "IsoError", "IsoRecord", "decode_scaling",

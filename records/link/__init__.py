@@ -45,31 +45,65 @@ can take part. ``site_credentials`` takes both from a site PKI, ``file_credentia
 
 from records.link.batcher import InkBatcher
 from records.link.brain import TerminalBrain
+from records.link.credentials import file_credentials, site_credentials
 from records.link.endpoint import Backoff, LinkEndpoint
-from records.link.errors import (CloseReason, LinkConfigError, LinkError, PeerRejected,
-                                 ProtocolViolation, UploadError)
-from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
-                                 RecordRefused, RecordVerified, SessionOpened, SessionReplaced,
+from records.link.errors import (
+                                 CloseReason,
+                                 LinkConfigError,
+                                 LinkError,
+                                 PeerRejected,
+                                 ProtocolViolation,
+                                 UploadError,
+)
+from records.link.events import (
+                                 Acknowledged,
+                                 CloseConnection,
+                                 LinkEvent,
+                                 Received,
+                                 RecordRefused,
+                                 RecordVerified,
+                                 SessionOpened,
+                                 SessionReplaced,
                                  UploadData,
-                                 UploadFinished, UploadProgress, UploadQueried, UploadRequested,
-                                 UploadStored)
+                                 UploadFinished,
+                                 UploadProgress,
+                                 UploadQueried,
+                                 UploadRequested,
+                                 UploadStored,
+)
 from records.link.headless import run_until_stopped, terminal_endpoint, workstation_endpoint
 from records.link.ink import InkSample
 from records.link.journal import Journal
-from records.link.messages import (MESSAGE_TYPES, PROTOCOL_VERSIONS, Delivery, InkBatch,
-                                   InkClear, LogCheckpoint, LogEntry, LogRequest, Message,
-                                   PageView, PreviewFrame, RecordClose, RecordClosed,
-                                   RecordConfirm, RecordOffer, SignatureResult, TurnBegin,
-                                   TurnCancel, UploadBegin, UploadDone)
+from records.link.messages import (
+                                 MESSAGE_TYPES,
+                                 PROTOCOL_VERSIONS,
+                                 Delivery,
+                                 InkBatch,
+                                 InkClear,
+                                 LogCheckpoint,
+                                 LogEntry,
+                                 LogRequest,
+                                 Message,
+                                 PageView,
+                                 PreviewFrame,
+                                 RecordClose,
+                                 RecordClosed,
+                                 RecordConfirm,
+                                 RecordOffer,
+                                 SignatureResult,
+                                 TurnBegin,
+                                 TurnCancel,
+                                 UploadBegin,
+                                 UploadDone,
+)
 from records.link.peers import PeerIdentity, PeerPolicy, Side, load_ca_certificates
-from records.link.credentials import file_credentials, site_credentials
+from records.link.pieces import PieceMap, map_file
 from records.link.protocol import LinkProtocol, LinkTimings, Phase
 from records.link.sides import TerminalProtocol, WorkstationProtocol
 from records.link.status import LinkState, LinkStatus, describe_status
 from records.link.terminal import TerminalEndpoint
 from records.link.tls import LinkIdentity, client_context, server_context
 from records.link.transport import TransportTimings, parse_address
-from records.link.pieces import PieceMap, map_file
 from records.link.upload import FileSource, UploadSource
 from records.link.workstation import WorkstationEndpoint
 

@@ -21,8 +21,16 @@ from websockets.asyncio.connection import Connection
 
 from records.link.allocator import keep_freed_buffers
 from records.link.errors import CloseReason
-from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
-                                 SessionOpened, UploadData, UploadProgress, UploadQueried)
+from records.link.events import (
+    Acknowledged,
+    CloseConnection,
+    LinkEvent,
+    Received,
+    SessionOpened,
+    UploadData,
+    UploadProgress,
+    UploadQueried,
+)
 from records.link.messages import InkBatch, Message, PreviewFrame
 from records.link.protocol import LinkProtocol
 from records.link.status import LinkState, LinkStatus, describe_status

@@ -16,8 +16,8 @@ from pathlib import Path
 from crypto.pki import SitePki
 from records.link.brain import TerminalBrain
 from records.link.credentials import file_credentials, site_credentials
-from records.link.errors import LinkConfigError
 from records.link.endpoint import EventCallback, LinkEndpoint, StatusCallback
+from records.link.errors import LinkConfigError
 from records.link.peers import PeerPolicy, Side
 from records.link.terminal import TerminalEndpoint
 from records.link.tls import LinkIdentity

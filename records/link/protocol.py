@@ -28,11 +28,26 @@ from enum import Enum
 
 from records.link.codec import canonical_json, decode_frame, encode_frame
 from records.link.errors import CloseReason, ProtocolViolation
-from records.link.events import (Acknowledged, CloseConnection, LinkEvent, Received,
-                                 SessionOpened, SessionReplaced)
+from records.link.events import (
+    Acknowledged,
+    CloseConnection,
+    LinkEvent,
+    Received,
+    SessionOpened,
+    SessionReplaced,
+)
 from records.link.journal import Journal
-from records.link.messages import (PROTOCOL_VERSIONS, Ack, Beat, Delivery, Hello, Message,
-                                   Welcome, message_from_frame, message_header)
+from records.link.messages import (
+    PROTOCOL_VERSIONS,
+    Ack,
+    Beat,
+    Delivery,
+    Hello,
+    Message,
+    Welcome,
+    message_from_frame,
+    message_header,
+)
 from records.link.peers import Side
 
 __all__ = ["CAPABILITIES", "LinkProtocol", "LinkTimings", "Phase"]

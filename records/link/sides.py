@@ -13,11 +13,27 @@ import logging
 
 from records.link.codec import canonical_json
 from records.link.errors import CloseReason, ProtocolViolation, UploadError
-from records.link.events import (RecordRefused, RecordVerified, UploadData, UploadFinished,
-                                 UploadProgress, UploadQueried, UploadRequested)
+from records.link.events import (
+    RecordRefused,
+    RecordVerified,
+    UploadData,
+    UploadFinished,
+    UploadProgress,
+    UploadQueried,
+    UploadRequested,
+)
 from records.link.journal import Journal
-from records.link.messages import (Message, RecordConfirm, RecordOffer, UploadBegin, UploadChunk,
-                                   UploadDone, UploadQuery, UploadStatus, message_header)
+from records.link.messages import (
+    Message,
+    RecordConfirm,
+    RecordOffer,
+    UploadBegin,
+    UploadChunk,
+    UploadDone,
+    UploadQuery,
+    UploadStatus,
+    message_header,
+)
 from records.link.peers import Side
 from records.link.pieces import PieceMap
 from records.link.protocol import LinkProtocol

@@ -18,22 +18,33 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from records.link.batcher import InkBatcher
 from records.link.brain import TerminalBrain
 from records.link.endpoint import Backoff, EventCallback, LinkEndpoint, StatusCallback
 from records.link.events import LinkEvent, Received, RecordVerified, UploadFinished
-from records.link.batcher import InkBatcher
 from records.link.ink import InkSample
 from records.link.journal import Journal
-from records.link.messages import (InkBatch, InkClear, LogCheckpoint, LogEntry, LogRequest, PageView,
-                                   PreviewFrame, RecordClose, SignatureResult, TurnBegin,
-                                   TurnCancel, UploadBegin)
+from records.link.messages import (
+    InkBatch,
+    InkClear,
+    LogCheckpoint,
+    LogEntry,
+    LogRequest,
+    PageView,
+    PreviewFrame,
+    RecordClose,
+    SignatureResult,
+    TurnBegin,
+    TurnCancel,
+    UploadBegin,
+)
 from records.link.peers import PeerPolicy, Side
+from records.link.pieces import PieceMap, map_file
 from records.link.protocol import LinkTimings
 from records.link.sides import TerminalProtocol
 from records.link.status import LinkState
 from records.link.tls import LinkIdentity, certificate_problems, client_context
 from records.link.transport import TransportTimings, classify_error, open_connection
-from records.link.pieces import PieceMap, map_file
 from records.link.upload import DEFAULT_CHUNK, FileSource, UploadSource
 
 __all__ = ["TerminalEndpoint"]

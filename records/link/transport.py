@@ -23,8 +23,7 @@ from typing import Protocol
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.connection import Connection
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import (ConnectionClosed, InvalidHandshake, InvalidMessage,
-                                   InvalidStatus)
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidMessage, InvalidStatus
 from websockets.http11 import Request, Response
 
 from records.link.errors import CertificateRefused, CloseReason, LinkConfigError, PeerRejected

@@ -22,8 +22,7 @@ from websockets.asyncio.server import Server, ServerConnection
 
 from records.link.endpoint import EventCallback, LinkEndpoint, StatusCallback
 from records.link.errors import CloseReason, UploadError
-from records.link.events import (LinkEvent, UploadData, UploadQueried, UploadRequested,
-                                 UploadStored)
+from records.link.events import LinkEvent, UploadData, UploadQueried, UploadRequested, UploadStored
 from records.link.journal import Journal
 from records.link.messages import LogRequest, RecordClose, RecordOffer, TurnBegin, TurnCancel
 from records.link.peers import PeerIdentity, PeerPolicy, Side

@@ -12,8 +12,16 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from crypto.appearance import (AppearanceError, StampSpec, compose_picture, fingerprint_imprint,
-                               render_ink, seal_picture, stamp_text, subset_font)
+from crypto.appearance import (
+    AppearanceError,
+    StampSpec,
+    compose_picture,
+    fingerprint_imprint,
+    render_ink,
+    seal_picture,
+    stamp_text,
+    subset_font,
+)
 from tests.crypto.test_pades_world import fingerprint, font_path, sealed_record, strokes
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto import jcs
-from devices.clock import SessionClock  # the tests may join layers; crypto/ itself does not
 from crypto.capture_log import CaptureLog, GroupCommit, LogHead, TornTailPolicy
 from crypto.capture_log_entry import (
     GENESIS_PREV,
@@ -30,6 +29,7 @@ from crypto.capture_log_verify import verify_log
 from crypto.checkpoint import NoteVerifier, open_checkpoint
 from crypto.errors import CaptureLogError, TornTailError
 from crypto.merkle import MerkleTree, verify_inclusion
+from devices.clock import SessionClock  # the tests may join layers; crypto/ itself does not
 
 
 class StepClock:

@@ -14,8 +14,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crypto.evidence import (EvidenceBundle, EvidenceError, EvidenceItem, decrypt_envelope,
-                             envelope, open_embedded, open_package_file, seal_evidence)
+from crypto.evidence import (
+    EvidenceBundle,
+    EvidenceError,
+    EvidenceItem,
+    decrypt_envelope,
+    envelope,
+    open_embedded,
+    open_package_file,
+    seal_evidence,
+)
 from crypto.pades_attributes import EvidenceAttribute, EvidenceContent
 from crypto.pki import Role
 from tests.crypto.test_pades_world import PASSPHRASE, identity, site

@@ -13,8 +13,15 @@ from asn1crypto.pem import unarmor
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from crypto.keys import (KeyStoreError, PassphraseError, PassphraseSource, load_pkcs12,
-                         load_private_key, save_pkcs12, save_private_key)
+from crypto.keys import (
+    KeyStoreError,
+    PassphraseError,
+    PassphraseSource,
+    load_pkcs12,
+    load_private_key,
+    save_pkcs12,
+    save_private_key,
+)
 from crypto.pki.builder import SubjectSpec, make_ca_certificate
 from crypto.pki.roles import Role
 from crypto.pki.site import utc_now

@@ -13,17 +13,27 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
 
-from crypto.pades import (PadesError, Signatory, async_certify, certify, seal,
-                          sign_for_signatory)
+from crypto.pades import PadesError, Signatory, async_certify, certify, seal, sign_for_signatory
 from crypto.pades_attributes import EvidenceAttribute
 from crypto.pades_document import open_reader, record_identity, signature_fields
 from crypto.pades_signers import SigningKey
 from crypto.pades_verify_evidence import checkpoints_of, evidence_of
 from crypto.pki import Role
-from tests.crypto.test_pades_world import (CERTIFICATION, CHECKPOINT, INSTITUTION, SEAL_FIELD,
-                                           SIGNATORIES, evidence_for, font_path, record_pdf,
-                                           sealed_record, signing_key, stamp, timestamps,
-                                           validation)
+from tests.crypto.test_pades_world import (
+    CERTIFICATION,
+    CHECKPOINT,
+    INSTITUTION,
+    SEAL_FIELD,
+    SIGNATORIES,
+    evidence_for,
+    font_path,
+    record_pdf,
+    sealed_record,
+    signing_key,
+    stamp,
+    timestamps,
+    validation,
+)
 
 
 def _statuses(pdf: bytes) -> dict[str, object]:
@@ -108,7 +118,7 @@ def test_all_fields_end_up_signed() -> None:
 
 
 def test_certification_must_come_first() -> None:
-    record = sealed_record()
+    sealed_record()
     field, name, role = SIGNATORIES[0]
     draft = record_pdf()
     pdf = sign_for_signatory(draft, field=field, key=signing_key("terminal-1",
@@ -187,13 +197,17 @@ def test_ades_engine_passes_every_signature_offline_from_the_documents_own_dss()
     from datetime import UTC, datetime, timedelta
 
     from pyhanko.sign.validation import ades
-    from pyhanko.sign.validation.policy_decl import (CertValidationPolicySpec,
-                                                     PdfSignatureValidationSpec,
-                                                     RevocationInfoGatheringSpec,
-                                                     SignatureValidationSpec)
-    from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy,
-                                                   RevocationCheckingPolicy,
-                                                   RevocationCheckingRule)
+    from pyhanko.sign.validation.policy_decl import (
+        CertValidationPolicySpec,
+        PdfSignatureValidationSpec,
+        RevocationInfoGatheringSpec,
+        SignatureValidationSpec,
+    )
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
     from pyhanko_certvalidator.registry import SimpleTrustManager
 
     from crypto.pades_signers import to_asn1

@@ -27,10 +27,22 @@ from crypto.pki import Role
 from crypto.tsa_authority import TimestampAuthority
 from crypto.tsa_server import LocalTsaServer
 from crypto.verify_pdf import verify_record_pdf
-from tests.crypto.test_pades_world import (CERTIFICATION, CHECKPOINT, INSTITUTION, SEAL_FIELD,
-                                           SIGNATORIES, evidence_for, expectations, font_path,
-                                           identity, record_pdf, signing_key, site, stamp,
-                                           validation)
+from tests.crypto.test_pades_world import (
+    CERTIFICATION,
+    CHECKPOINT,
+    INSTITUTION,
+    SEAL_FIELD,
+    SIGNATORIES,
+    evidence_for,
+    expectations,
+    font_path,
+    identity,
+    record_pdf,
+    signing_key,
+    site,
+    stamp,
+    validation,
+)
 
 FIXED = datetime(2026, 11, 29, 8, 0, 0, tzinfo=UTC)
 

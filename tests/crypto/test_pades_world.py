@@ -21,8 +21,13 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import (FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec,
-                                 append_signature_field)
+from pyhanko.sign.fields import (
+    FieldMDPAction,
+    FieldMDPSpec,
+    MDPPerm,
+    SigFieldSpec,
+    append_signature_field,
+)
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 

@@ -16,13 +16,30 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 
 from crypto.pades import certify, seal
-from crypto.pkcs11 import (Pkcs11Error, TokenConfig, generate_key_on_token, import_key_to_token,
-                           store_certificate_on_token, token_signing_key)
+from crypto.pkcs11 import (
+    Pkcs11Error,
+    TokenConfig,
+    generate_key_on_token,
+    import_key_to_token,
+    store_certificate_on_token,
+    token_signing_key,
+)
 from crypto.pki import KeyLocation, Role, SitePki
 from crypto.verify_pdf import verify_record_pdf
-from tests.crypto.test_pades_world import (CERTIFICATION, CHECKPOINT, FAST_KDF, INSTITUTION,
-                                           SEAL_FIELD, expectations, font_path, record_pdf,
-                                           sealed_record, stamp, timestamps, validation)
+from tests.crypto.test_pades_world import (
+    CERTIFICATION,
+    CHECKPOINT,
+    FAST_KDF,
+    INSTITUTION,
+    SEAL_FIELD,
+    expectations,
+    font_path,
+    record_pdf,
+    sealed_record,
+    stamp,
+    timestamps,
+    validation,
+)
 
 MODULES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
            "/usr/local/lib/softhsm/libsofthsm2.so")

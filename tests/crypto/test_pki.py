@@ -15,9 +15,17 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 
 from crypto.keys import KeyStoreError
-from crypto.pki import (CertificateRejected, KeyLocation, Kind, PkiError, Role, SitePki,
-                        roles_of, utc_now)
-from crypto.pki import oids
+from crypto.pki import (
+    CertificateRejected,
+    KeyLocation,
+    Kind,
+    PkiError,
+    Role,
+    SitePki,
+    oids,
+    roles_of,
+    utc_now,
+)
 from crypto.pki.builder import SubjectSpec, make_ca_certificate, make_end_entity
 from crypto.pki.tls import client_context, require_peer_role, server_context
 from tests.crypto.test_pades_world import FAST_KDF, PASSPHRASE, site

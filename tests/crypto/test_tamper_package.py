@@ -224,7 +224,7 @@ def edit_log(bag: Path, change) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_capture_log_line_edited_is_detected(bag: Path) -> None:
     def edit(lines: list[bytes]) -> list[bytes]:
-        line = next(i for i, l in enumerate(lines) if b'"kind":"page.view"' in l)
+        line = next(i for i, text in enumerate(lines) if b'"kind":"page.view"' in text)
         lines[line] = lines[line].replace(b'"shown_ms":', b'"shown_ms":9', 1)
         return lines
 
@@ -264,7 +264,7 @@ def media_of(bag: Path) -> Path:
 
 def segments_of(bag: Path) -> list[tuple[int, int]]:
     text = Path(str(media_of(bag)) + ".segments").read_text(encoding="utf-8")
-    return [(int(f[2]), int(f[3])) for f in (l.split("\t") for l in text.splitlines())
+    return [(int(f[2]), int(f[3])) for f in (row.split("\t") for row in text.splitlines())
             if f[0] == "segment"]
 
 

@@ -24,9 +24,16 @@ from crypto.pades_report import Verdict
 from crypto.pades_signers import SignedAttribute, with_signed_attributes
 from crypto.pki import Role, create_working_site
 from crypto.verify_pdf import PdfVerification, verify_record_pdf
-from tests.crypto.test_pades_world import (SEAL_FIELD, SIGNATORIES, expectations,
-                                           foreign_record, identity, sealed_record, signing_key,
-                                           stamp, validation)
+from tests.crypto.test_pades_world import (
+    SEAL_FIELD,
+    SIGNATORIES,
+    expectations,
+    foreign_record,
+    identity,
+    sealed_record,
+    signing_key,
+    stamp,
+)
 
 # Every reason a damaged file may legitimately be reported under.
 DAMAGE = {"digest_mismatch", "bad_signature", "contents_tampered", "signature_unreadable",

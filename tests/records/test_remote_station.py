@@ -30,9 +30,18 @@ from records.blobstore import BlobStore
 from records.evidence_bundle import ink_from_iso
 from records.executor import ImmediateExecutor
 from records.fonts import cjk_font_path
-from records.link import (InkBatch, LinkTimings, LogEntry, PageView, Received, Side,
-                          TerminalEndpoint, TransportTimings, WorkstationEndpoint,
-                          site_credentials)
+from records.link import (
+    InkBatch,
+    LinkTimings,
+    LogEntry,
+    PageView,
+    Received,
+    Side,
+    TerminalEndpoint,
+    TransportTimings,
+    WorkstationEndpoint,
+    site_credentials,
+)
 from records.link.endpoint import Backoff
 from records.package import write_package
 from records.remote_station import RemoteStation, RemoteTimeouts

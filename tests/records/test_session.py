@@ -29,8 +29,14 @@ from records.render import RenderRequest, render_record, signatory_lines
 from records.session import SigningStation, StationConfig
 from records.session_media import MediaSources
 from records.session_signing import TurnSigner
-from records.session_types import (OutcomeKind, SignatureOutcome, StationError,
-                                   StationEventKind, TurnRequest, TurnState)
+from records.session_types import (
+    OutcomeKind,
+    SignatureOutcome,
+    StationError,
+    StationEventKind,
+    TurnRequest,
+    TurnState,
+)
 from records.templates import load_templates
 from resources import ROOT as RESOURCES
 from tests.records.test_session_world import in_process_timestamps, small_site

@@ -17,6 +17,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from app.ui.widgets.ink_canvas import InkArea
+from app.ui.widgets.pen_surface import UNITS_PER_MM, SurfaceInput, SurfaceSample
 from devices.clock import SessionClock
 from devices.discovery import DeviceInfo, DeviceKind
 from devices.pen import (
@@ -29,9 +31,6 @@ from devices.pen import (
     PenSample,
 )
 from devices.pen.sample import WrapCounter
-
-from app.ui.widgets.ink_canvas import InkArea
-from app.ui.widgets.pen_surface import UNITS_PER_MM, SurfaceInput, SurfaceSample
 
 __all__ = ["PRESSURE_LEVELS", "ScreenPad", "screen_capabilities"]
 

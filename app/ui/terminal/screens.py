@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 
 from app.ui.i18n import Retranslating
 from app.ui.style import set_role
+from app.ui.terminal.station import PadOpened
 from app.ui.widgets.camera_view import CameraView
 from app.ui.widgets.fingerprint_meter import FingerprintMeter
 from app.ui.widgets.page_view import PageView
-from app.ui.terminal.station import PadOpened
 from app.ui.widgets.pen_surface import PenSurface, SurfaceInput
 
 __all__ = ["FingerprintScreen", "MessageScreen", "PhotoScreen", "ReadingScreen",

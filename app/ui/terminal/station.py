@@ -22,17 +22,16 @@ more pad source:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-from devices.pen import Pad, PenSample
-from records.session import SigningStation
-from records.session_pen import PenCapture
-from records.session_types import StationEventKind, TurnRequest, TurnState
 
 from app.ui.terminal.os_pen import ScreenPad
 from app.ui.widgets.ink_canvas import InkArea
 from app.ui.widgets.pen_surface import SurfaceInput
+from devices.pen import Pad, PenSample
+from records.session import SigningStation
+from records.session_pen import PenCapture
+from records.session_types import StationEventKind, TurnRequest, TurnState
 
 __all__ = ["PadOpened", "ScreenChoice", "ScreenFeed", "ScreenStation"]
 

@@ -102,7 +102,7 @@ class TurnDesk(QObject):
                     self._bridge.post(self._cancelled, "called off by the workstation")
                     raise StationError(reason="turn_cancelled", field=turn.request.field_name,
                                        zh="签名已被工作站取消",
-                                       en="the workstation called the turn off")
+                                       en="the workstation called the turn off") from None
                 else:
                     continue
             if isinstance(item, _Cancel):

@@ -20,10 +20,14 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from app.ui.bridge import Bridge
 from app.ui.errors import describe_error
 from app.ui.i18n import Retranslating, current_language
-from app.ui.style import set_role
 from app.ui.terminal.refusal import RefusalDialog
-from app.ui.terminal.screens import (FingerprintScreen, MessageScreen, PhotoScreen,
-                                     ReadingScreen, SigningScreen)
+from app.ui.terminal.screens import (
+    FingerprintScreen,
+    MessageScreen,
+    PhotoScreen,
+    ReadingScreen,
+    SigningScreen,
+)
 from app.ui.terminal.station import PadOpened, ScreenChoice, ScreenFeed, ScreenStation
 from app.ui.terminal.turn import TurnDesk
 from app.ui.widgets.fault_band import FaultBand

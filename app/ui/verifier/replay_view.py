@@ -29,8 +29,8 @@ from app.ui.verifier.contents import StationMedia, VerifiedPackage
 from app.ui.verifier.ink_canvas import InkCanvas
 from app.ui.verifier.replay_model import signature_at, station_range, stations_of
 from app.ui.verifier.signature_ink import ReplayUnavailable, SignatureInk
-from app.ui.verifier.video_pane import VideoPane
 from app.ui.verifier.video import DecodedFrame, VideoDecoder
+from app.ui.verifier.video_pane import VideoPane
 
 __all__ = ["SPEEDS", "ReplayView"]
 

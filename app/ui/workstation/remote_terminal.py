@@ -27,8 +27,13 @@ from app.ui.workstation.signing_session import StationMaker, TerminalContext
 from app.ui.workstation.stations import StationConfigMaker, settings_config
 from records.link import InkBatch, InkClear, PageView, PreviewFrame, Received, SignatureResult
 from records.link.status import LinkState, describe_status
-from records.remote_station import (RemoteStation, TerminalLink, TerminalWiring,
-                                    listening_terminal, loopback_terminal)
+from records.remote_station import (
+    RemoteStation,
+    TerminalLink,
+    TerminalWiring,
+    listening_terminal,
+    loopback_terminal,
+)
 from records.session_stations import StationHandle
 from records.session_types import StationEvent, StationEventKind
 

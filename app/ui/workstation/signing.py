@@ -27,8 +27,13 @@ from app.ui.ops import Op, OpProgress
 from app.ui.workstation.live_panel import LivePanel
 from app.ui.workstation.local_pad import LocalPadDialog
 from app.ui.workstation.signing_dialogs import CertifyDialog, PushDialog
-from app.ui.workstation.signing_session import (FiledRecord, OfficerUnlock, SigningSession,
-                                                StationMaker, package_path)
+from app.ui.workstation.signing_session import (
+    FiledRecord,
+    OfficerUnlock,
+    SigningSession,
+    StationMaker,
+    package_path,
+)
 from records.signing import RecordState
 from records.views import RecordView
 

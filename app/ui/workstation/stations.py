@@ -21,14 +21,14 @@ from PySide6.QtCore import QCoreApplication
 
 from app.settings import Settings
 from app.ui.terminal.station import ScreenStation
+from app.ui.terminal.turn import TurnDesk
 from app.ui.terminal.window import TerminalWindow
 from app.ui.workstation.signing_session import StationMaker, TerminalContext
 from crypto.capture_log import CaptureLog
 from records.fonts import cjk_font_path
 from records.session_config import StationConfig, station_config
-from resources import ROOT as RESOURCES
-from app.ui.terminal.turn import TurnDesk
 from records.session_stations import LocalStation, StationHandle
+from resources import ROOT as RESOURCES
 
 if TYPE_CHECKING:
     from app.ui.workstation.signing import SigningController, TerminalOption

@@ -15,8 +15,8 @@ from app.ui.workstation import WorkstationWindow
 from app.ui.workstation.cases import CaseDialog
 from app.ui.workstation.persons import PersonDialog
 from records.fonts import FONT_FAMILY
-from tests.app.ui.screens import distinct_colours, glyph_problems, ink_fraction
 from tests.app.ui.conftest import type_text, wait_idle
+from tests.app.ui.screens import distinct_colours, glyph_problems, ink_fraction
 from tests.app.ui.test_workstation_drafting import enrol, open_draft
 
 TEMPLATE = "interrogation_transcript"

@@ -20,7 +20,10 @@ from devices.av.media import AudioBlock
 from devices.av.microphone import Microphone
 from devices.av.sources import _portaudio_error, open_microphone
 from devices.av.synthetic_microphone import (
-    StreamStatus, StreamTime, SyntheticInputStream, SyntheticMicrophoneSettings,
+    StreamStatus,
+    StreamTime,
+    SyntheticInputStream,
+    SyntheticMicrophoneSettings,
 )
 from devices.clock import SessionClock
 

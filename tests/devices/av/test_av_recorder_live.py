@@ -14,7 +14,13 @@ from devices.av._cv import cv2
 from devices.av.calibration import measure_sync
 from devices.av.errors import RecorderError, SourceUnavailable
 from devices.av.events import (
-    GapReason, RecordingStopped, SourceLost, SourceReturned, SourceRole, StopReason, StreamKind,
+    GapReason,
+    RecordingStopped,
+    SourceLost,
+    SourceReturned,
+    SourceRole,
+    StopReason,
+    StreamKind,
 )
 from devices.av.integrity import check_recording
 from devices.av.media import PhotoFormat

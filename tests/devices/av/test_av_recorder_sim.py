@@ -9,8 +9,15 @@ from avtest_support import LimitedTarget, run_simulation
 
 from devices.av.calibration import measure_sync
 from devices.av.events import (
-    GapFilled, GapReason, RecordingStarted, RecordingStopped, SourceLost, SourceReturned,
-    SourceRole, StopReason, StreamKind,
+    GapFilled,
+    GapReason,
+    RecordingStarted,
+    RecordingStopped,
+    SourceLost,
+    SourceReturned,
+    SourceRole,
+    StopReason,
+    StreamKind,
 )
 from devices.av.integrity import check_recording
 from devices.av.segment_list import list_path_for, parse_segment_list

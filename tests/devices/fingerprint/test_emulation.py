@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from devices.fingerprint.emulation import FingerPlan, ImageFiles, ModuleEmulator, ModuleSettings, SyntheticImages
+from devices.fingerprint.emulation import (
+    FingerPlan,
+    ImageFiles,
+    ModuleEmulator,
+    ModuleSettings,
+    SyntheticImages,
+)
 from devices.fingerprint.framing import Packet
 from devices.fingerprint.image import decode_image, png_bytes
 from devices.fingerprint.protocol import IMAGE_BYTES, Instruction, PacketKind

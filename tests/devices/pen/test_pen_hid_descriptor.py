@@ -9,8 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devices.errors import ProtocolError
-from devices.pen.hid_descriptor import (DescriptorError, FieldFlags, ReportType,
-                                        parse_report_descriptor)
+from devices.pen.hid_descriptor import (
+    DescriptorError,
+    FieldFlags,
+    ReportType,
+    parse_report_descriptor,
+)
 from devices.pen.hid_units import AxisKind, kernel_resolution, resolution
 from devices.transport.hid_recording import read_recording
 

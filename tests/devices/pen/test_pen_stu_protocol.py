@@ -12,8 +12,13 @@ from PIL import Image
 
 from devices.errors import ProtocolError
 from devices.pen import stu_protocol as stu
-from devices.pen.stu_image import (choose_encoding, decode_image, encode_image, image_blocks,
-                                   render_prompt)
+from devices.pen.stu_image import (
+    choose_encoding,
+    decode_image,
+    encode_image,
+    image_blocks,
+    render_prompt,
+)
 from devices.transport.hid_recording import read_recording
 
 from .conftest import STU_DIR, STU_SYNTHETIC

@@ -17,9 +17,18 @@ from devices.pen.stu_driver import StuDriver
 from devices.pen.stu_emulator import StuEmulator
 from devices.pen.stu_log import load_stu_pen_log
 from devices.pen.tablet import TabletDriver
-from devices.signature import (IsoError, PenTrack, RenderOptions, parse_iso, render_png,
-                               render_track, track_from_iso, track_from_json, track_to_iso,
-                               track_to_json)
+from devices.signature import (
+    IsoError,
+    PenTrack,
+    RenderOptions,
+    parse_iso,
+    render_png,
+    render_track,
+    track_from_iso,
+    track_from_json,
+    track_to_iso,
+    track_to_json,
+)
 from devices.signature.iso19794_7 import decode_scaling, encode_scaling
 from devices.transport.replay import replay_file
 

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from devices.transport.hid_recording import (RecordingError, format_event, format_header,
-                                             parse_recording, read_recording, write_feature)
+from devices.transport.hid_recording import (
+    RecordingError,
+    format_event,
+    format_header,
+    parse_recording,
+    read_recording,
+    write_feature,
+)
 
 
 def test_reads_a_real_recording(hid_fixtures: Path) -> None:

@@ -11,9 +11,20 @@ from pathlib import Path
 import pytest
 
 from crypto.pki import Kind
-from records.link import (Backoff, InkSample, LinkEvent, LinkStatus, LinkTimings, PeerPolicy,
-                          Side, TerminalBrain, TerminalEndpoint, TransportTimings, TurnBegin,
-                          WorkstationEndpoint)
+from records.link import (
+    Backoff,
+    InkSample,
+    LinkEvent,
+    LinkStatus,
+    LinkTimings,
+    PeerPolicy,
+    Side,
+    TerminalBrain,
+    TerminalEndpoint,
+    TransportTimings,
+    TurnBegin,
+    WorkstationEndpoint,
+)
 
 from .certs import LinkSite
 from .proxy import TcpProxy

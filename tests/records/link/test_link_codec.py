@@ -10,15 +10,33 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from records.link.codec import (ENVELOPE, canonical_json, decode_frame, encode_frame,
-                                parse_canonical_json)
+from records.link.codec import (
+    ENVELOPE,
+    canonical_json,
+    decode_frame,
+    encode_frame,
+    parse_canonical_json,
+)
 from records.link.errors import CloseReason, ProtocolViolation
 from records.link.ink import INK_RECORD, InkSample, pack_samples, unpack_samples
+from records.link.messages import (
+    MESSAGE_TYPES,
+    Beat,
+    Hello,
+    InkBatch,
+    LogEntry,
+    PageView,
+    PreviewFrame,
+    RecordConfirm,
+    RecordOffer,
+    SignatureResult,
+    UploadBegin,
+    UploadChunk,
+    UploadStatus,
+    message_from_frame,
+    message_header,
+)
 from records.link.pieces import PieceMap
-from records.link.messages import (MESSAGE_TYPES, Beat, Hello, InkBatch, LogEntry, PageView,
-                                   PreviewFrame, RecordConfirm, RecordOffer, SignatureResult,
-                                   UploadBegin, UploadChunk, UploadStatus, message_from_frame,
-                                   message_header)
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
 EVIDENCE = b'{"bundle": "encrypted for the archive key"}'

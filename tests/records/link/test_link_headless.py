@@ -8,8 +8,12 @@ import pytest
 
 from crypto.pki import Kind
 from records.link import LinkConfigError, LinkState, Side
-from records.link.headless import (endpoint_credentials, run_until_stopped, terminal_endpoint,
-                                   workstation_endpoint)
+from records.link.headless import (
+    endpoint_credentials,
+    run_until_stopped,
+    terminal_endpoint,
+    workstation_endpoint,
+)
 from records.link.peers import PeerPolicy
 from records.link.workstation import WorkstationEndpoint
 

@@ -9,8 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from crypto.pki import Kind
-from records.link import (CloseReason, LinkState, PeerPolicy, SessionOpened, Side,
-                          client_context)
+from records.link import CloseReason, LinkState, PeerPolicy, SessionOpened, Side, client_context
 from records.link.codec import canonical_json, encode_frame
 from records.link.messages import Beat, Hello, LogEntry, message_header
 

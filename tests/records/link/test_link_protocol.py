@@ -8,12 +8,28 @@ import pytest
 
 from records.link.codec import canonical_json, decode_frame, encode_frame
 from records.link.errors import CloseReason
-from records.link.events import (Acknowledged, CloseConnection, Received, RecordRefused,
-                                 RecordVerified, SessionOpened, SessionReplaced)
+from records.link.events import (
+    Acknowledged,
+    CloseConnection,
+    Received,
+    RecordRefused,
+    RecordVerified,
+    SessionOpened,
+    SessionReplaced,
+)
 from records.link.ink import InkSample
 from records.link.journal import Journal
-from records.link.messages import (Beat, Hello, InkBatch, LogEntry, PreviewFrame, RecordConfirm,
-                                   RecordOffer, TurnBegin, message_header)
+from records.link.messages import (
+    Beat,
+    Hello,
+    InkBatch,
+    LogEntry,
+    PreviewFrame,
+    RecordConfirm,
+    RecordOffer,
+    TurnBegin,
+    message_header,
+)
 from records.link.protocol import LinkTimings, Phase
 from records.link.sides import TerminalProtocol, WorkstationProtocol
 

@@ -5,9 +5,23 @@ from __future__ import annotations
 import threading
 import time
 
-from records.link import (CloseReason, InkBatch, InkSample, LinkState, LogCheckpoint, LogEntry,
-                          PageView, PreviewFrame, Received, RecordConfirm, SessionOpened,
-                          SignatureResult, UploadFinished, UploadStored, describe_status)
+from records.link import (
+    CloseReason,
+    InkBatch,
+    InkSample,
+    LinkState,
+    LogCheckpoint,
+    LogEntry,
+    PageView,
+    PreviewFrame,
+    Received,
+    RecordConfirm,
+    SessionOpened,
+    SignatureResult,
+    UploadFinished,
+    UploadStored,
+    describe_status,
+)
 
 from .conftest import PlainBrain, Recorder, turn_begin
 

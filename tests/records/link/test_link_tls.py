@@ -8,8 +8,16 @@ import ssl
 import pytest
 
 from crypto.pki import Kind, Role
-from records.link import (CloseReason, LinkConfigError, LinkIdentity, LinkState, PeerPolicy,
-                          SessionOpened, Side, server_context)
+from records.link import (
+    CloseReason,
+    LinkConfigError,
+    LinkIdentity,
+    LinkState,
+    PeerPolicy,
+    SessionOpened,
+    Side,
+    server_context,
+)
 
 from .certs import LinkSite
 from .conftest import Recorder

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.app.ui.terminal.conftest import FIELD, Kiosk
+from tests.app.ui.terminal.conftest import Kiosk
 
 
 def read_every_page(kiosk: Kiosk, qtbot: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from app.ui.terminal.station import PadOpened, ScreenChoice, ScreenFeed, ScreenStation
 from app.ui.widgets.ink_canvas import InkArea
 from app.ui.widgets.pen_surface import SurfaceInput, SurfaceSample
+from crypto.capture_log import CaptureLog
 from crypto.capture_log_entry import parse_entry
 from crypto.capture_log_file import read_log_lines
 from devices.clock import SessionClock
@@ -17,7 +18,6 @@ from records.fonts import cjk_font_path
 from records.session import SigningStation
 from records.session_script import SignatoryScript, scripted_turn
 from records.session_signing import TurnSigner
-from crypto.capture_log import CaptureLog
 from tests.app.ui.terminal.conftest import station_config, turn_request
 from tests.records.test_session_world import in_process_timestamps, small_site
 

@@ -50,7 +50,6 @@ def test_the_replayed_track_is_the_decrypted_one(verified: VerifiedPackage, demo
     from crypto.evidence import open_package_file
     from crypto.pades_document import open_reader
     from crypto.pades_verify_evidence import evidence_of
-
     from tests.app.ui.verifier.conftest import load_options
 
     key = load_options([], demo.archive_key, demo.passphrase).archive_key

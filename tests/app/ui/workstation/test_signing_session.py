@@ -13,10 +13,14 @@ import pytest
 
 from app.settings import Settings
 from app.ui.services import WorkstationServices
-from app.ui.workstation.signing_session import OfficerUnlock, SigningSession, TerminalContext
+from app.ui.workstation.signing_session import OfficerUnlock, SigningSession
 from crypto.pades_document import open_reader
-from crypto.pkcs11 import (Pkcs11Error, TokenConfig, generate_key_on_token,
-                           store_certificate_on_token)
+from crypto.pkcs11 import (
+    Pkcs11Error,
+    TokenConfig,
+    generate_key_on_token,
+    store_certificate_on_token,
+)
 from crypto.pki import KeyLocation, Role
 from records.signing import RecordState
 from records.site import SiteNames, WorkingSite
