@@ -206,6 +206,7 @@ class Director(QObject):
     """The prosecutor, played: one step whenever the windows are ready for it."""
 
     finished = Signal(object)  # DemoOutcome
+    stepped = Signal(str)      # the step it moved on to (for whoever watches the pace)
 
     def __init__(self, demo: Demo, case_id: str, passphrase: str, *, pace_s: float) -> None:
         super().__init__(demo)
@@ -230,6 +231,7 @@ class Director(QObject):
     def _next(self, step: str) -> None:
         self.steps.append(self.step)
         self.step, self._since = step, time.monotonic()
+        self.stepped.emit(step)
 
     def _paced(self) -> bool:
         return time.monotonic() - self._since >= self.pace_s

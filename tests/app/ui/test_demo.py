@@ -15,6 +15,7 @@ import pytest
 from app.settings import Settings
 from app.ui.demo import Demo, DemoOptions, DemoOutcome, prepare_demo
 from records.signing import RecordState
+from tests.app.ui.loop_watch import STALL_S, LoopWatch
 from tests.app.ui.screens import glyph_problems
 
 
@@ -33,8 +34,14 @@ def demo(qtbot: Any, settings: Settings, tmp_path: Path) -> Iterator[Demo]:
 def test_the_demo_autoplays_a_complete_record(demo: Demo, qtbot: Any) -> None:
     outcomes: list[DemoOutcome] = []
     demo.finished.connect(outcomes.append)
+    watch = LoopWatch(demo.workstation)
+    demo.finished.connect(lambda _outcome: watch.stop())
+    assert demo.director is not None
+    demo.director.stepped.connect(watch.mark)
     demo.show()
+    watch.start()
     qtbot.waitUntil(lambda: bool(outcomes), timeout=240_000)
+    watch.stop()
     outcome = outcomes[0]
     assert outcome.errors == () and outcome.ok, outcome
     assert outcome.package is not None and outcome.package.exists()
@@ -54,3 +61,14 @@ def test_the_demo_autoplays_a_complete_record(demo: Demo, qtbot: Any) -> None:
     assert any("terminal-1" in line for line in lines)
     assert live.ink.frames > 0 and live.camera.frames > 0
     assert glyph_problems(window) == [] and glyph_problems(demo.terminal) == []
+
+    # The window kept turning all along: while drafting, pushing, signing, and while sealing,
+    # which waits for the terminal's recording to come up the link (it is in the package).
+    media = [c for c in outcome.report.checks if c.name == "media" and "terminal-1" in c.subject]
+    assert media and all(c.verdict.value == "pass" for c in media)
+    assert "seal" in watch.marks and "report" in watch.marks
+    assert watch.ticks_between("seal", "report") > 20
+    sealing = watch.longest_gap("seal", "report")
+    assert sealing < STALL_S, f"the event loop stalled for {sealing:.3f} s while sealing"
+    longest = watch.longest_gap()
+    assert longest < STALL_S, f"the event loop stalled for {longest:.3f} s during the demo"

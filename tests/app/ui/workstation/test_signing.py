@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
-
 from app.settings import Settings
 from app.ui.services import WorkstationServices
 from app.ui.workstation.signing_dialogs import CertifyDialog, PushDialog
 from records.signing import RecordState
 from tests.app.ui.conftest import close_dialogs, wait_idle
+from tests.app.ui.loop_watch import STALL_S, LoopWatch
 from tests.app.ui.workstation.signing_rig import PASSPHRASE, Rig, make_rig, open_drafted_record
 
 
@@ -70,14 +69,14 @@ def test_a_record_is_pushed_signed_in_turn_sealed_and_filed(rig: Rig, qtbot: Any
             for i in range(window.signing.live.events.count())]
     assert any("terminal-1" in line for line in live)
 
-    ticks: list[int] = []
-    timer = QTimer(window)
-    timer.timeout.connect(lambda: ticks.append(1))
-    timer.start(20)
+    watch = LoopWatch(window).start()
     window.signing.seal_action.trigger()
     qtbot.waitUntil(lambda: window.signing.filed_record is not None, timeout=120_000)
-    timer.stop()
-    assert len(ticks) > 10, "the event loop stalled while sealing"
+    watch.stop()
+    # Seal, package, verify: seconds of work, and the window served a 10 ms timer throughout.
+    longest = watch.longest_gap()
+    assert watch.ticks_between() > 20
+    assert longest < STALL_S, f"the event loop stalled for {longest:.3f} s while sealing"
     filed = window.signing.filed_record
     assert filed.report.ok and filed.report.trusted
     assert filed.package.exists() and filed.package.parent == settings.data_path / "packages"
