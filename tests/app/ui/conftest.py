@@ -1,9 +1,12 @@
 """Qt tests of the user interface: one set-up application, no timer left running, and a
-fresh database, blob store and writer thread per test (Vorta's rule)."""
+fresh database, blob store and writer thread per test (Vorta's rule); no QTimer, QThread or
+QThreadPool task left running after a test (napari's rule)."""
 
 from __future__ import annotations
 
 import itertools
+import time
+import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThread, QThreadPool, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -64,6 +67,58 @@ def no_timer_left_running(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> Iterat
     for timer in running:
         timer.stop()
     assert not running, f"test left {len(running)} QTimer(s) running"
+
+
+class QThreadTracker:
+    """Remembers every QThread started (and where) while installed."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[QThread, str]] = []
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        original_start = QThread.start
+        started = self.started
+
+        def tracked_start(thread: QThread, *args: Any) -> None:
+            started.append((thread, "".join(traceback.format_stack(limit=4)[:-1])))
+            original_start(thread, *args)
+
+        monkeypatch.setattr(QThread, "start", tracked_start)
+
+    def still_running(self, grace_ms: int = 1_000) -> list[str]:
+        """Where each QThread that is still running after ``grace_ms`` was started; each is
+        then stopped, so one leak does not spill into the next test."""
+        deadline = time.monotonic() + grace_ms / 1000
+        live = [(t, w) for t, w in self.started if shiboken6.isValid(t)]
+        while any(t.isRunning() for t, _ in live) and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        running = [(t, w) for t, w in live if t.isRunning()]
+        for thread, _where in running:
+            thread.quit()
+            thread.wait(2_000)
+        return [where for _thread, where in running]
+
+
+def busy_pool_tasks(grace_ms: int = 1_000) -> int:
+    """Tasks still running in Qt's global thread pool after ``grace_ms``."""
+    pool = QThreadPool.globalInstance()
+    if pool.activeThreadCount():
+        pool.waitForDone(grace_ms)
+    return pool.activeThreadCount()
+
+
+@pytest.fixture(autouse=True)
+def no_qthread_left_running(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> Iterator[None]:
+    """Fail a test that leaves a QThread running or work in a QThreadPool (threads Qt starts
+    are not in ``threading.enumerate()``, so the session-wide thread check cannot see them)."""
+    tracker = QThreadTracker()
+    tracker.install(monkeypatch)
+    yield
+    running = tracker.still_running()
+    assert not running, "test left QThread(s) running, started at:\n" + "\n".join(running)
+    busy = busy_pool_tasks()
+    assert not busy, f"test left {busy} QThreadPool task(s) running"
 
 
 # --- the workstation's world: services on a fresh database, a window around them -------------

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from app.settings import Settings
 from app.ui.services import WorkstationServices
 from app.ui.workstation.signing_dialogs import CertifyDialog, PushDialog
