@@ -17,13 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QImage,
     QPainter,
     QPaintEvent,
     QPen,
+    QRegion,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -103,9 +104,10 @@ class InkCanvas(QWidget):
         self._offset = QPointF()
         self.samples = 0
         self.frames = 0
-        #: (sample read, painted) in ns for the samples the last paint showed; for benchmarks.
+        #: With a list here, each sample's latency goes into it once the paint event that
+        #: covered its pixel has finished: ``painted - t_ns`` in ns (bench/ink_latency.py).
         self.latencies: list[int] | None = None
-        self._unpainted: list[int] = []
+        self._unpainted: list[tuple[int, QPoint]] = []  # (t_ns, pixel) not yet painted
 
     # -- what is drawn --------------------------------------------------------------------
     def set_area(self, area: InkArea) -> None:
@@ -115,12 +117,15 @@ class InkCanvas(QWidget):
             self.area = area
             self._rebuild()
 
-    def add_rows(self, rows: Iterable[Sequence[Any]], *, pressure_max: int) -> None:
+    def add_rows(self, rows: Iterable[Sequence[Any]], *, pressure_max: int,
+                 t_ns: int = 0) -> None:
         """Append logged pen rows (``[t_us, x, y, pressure, touching, ...]``, device units);
-        with no area given, the area grows to hold them."""
+        with no area given, the area grows to hold them.  ``t_ns`` (``perf_counter_ns``) is
+        when they reached this machine, for latency figures; the rows' own times may come
+        from another machine's clock."""
         scale = 1.0 / max(pressure_max, 1)
-        points = [InkPoint(float(r[1]), float(r[2]), float(r[3] or 0) * scale, bool(r[4]))
-                  for r in rows]
+        points = [InkPoint(float(r[1]), float(r[2]), float(r[3] or 0) * scale, bool(r[4]),
+                           t_ns) for r in rows]
         if self.fitting and points:
             self._fit(points)
         self.add_points(points)
@@ -162,8 +167,9 @@ class InkCanvas(QWidget):
         painter: QPainter | None = None
         for point in points:
             self.samples += 1
-            if self.latencies is not None and point.t_ns:
-                self._unpainted.append(point.t_ns)
+            if self.latencies is not None and point.t_ns and point.in_range:
+                self._unpainted.append((point.t_ns,
+                                        self.to_widget(point.x, point.y).toPoint()))
             if not point.touching:
                 self._open = False
                 shown = point if point.in_range else None
@@ -297,6 +303,17 @@ class InkCanvas(QWidget):
         painter.end()
         self.frames += 1
         if self._unpainted and self.latencies is not None:
-            now = time.perf_counter_ns()
-            self.latencies.extend(now - t for t in self._unpainted)
-            self._unpainted.clear()
+            self._painted(event.region())
+
+    def _painted(self, region: QRegion) -> None:
+        """The samples whose pixel this paint covered are on screen now; a pixel outside the
+        canvas is never painted and is dropped."""
+        now = time.perf_counter_ns()
+        inside = self.rect()
+        waiting = []
+        for t_ns, pixel in self._unpainted:
+            if region.contains(pixel):
+                self.latencies.append(now - t_ns)  # type: ignore[union-attr]
+            elif inside.contains(pixel):
+                waiting.append((t_ns, pixel))
+        self._unpainted = waiting

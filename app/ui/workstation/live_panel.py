@@ -207,7 +207,8 @@ class LivePanel(Retranslating, QWidget):
         """One station event (GUI thread): the list, the ink, the fingerprint."""
         data, kind = event.data, event.kind
         if kind is StationEventKind.INK:
-            self.ink.add_rows(data.get("rows", ()), pressure_max=1023)
+            self.ink.add_rows(data.get("rows", ()), pressure_max=1023,
+                              t_ns=int(data.get("received_ns", 0)))
         elif kind is StationEventKind.PAGE_VIEWED:
             if event.station not in self._tapped:
                 self._page(int(data["page"]))  # no live page tap: show the page just read

@@ -14,6 +14,7 @@ results) into the live panel's station events, and shows the link's state as the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +56,10 @@ def link_event(station: str, event: Any) -> StationEvent | None:
     if isinstance(message, InkBatch):
         rows = [[s.host_ns // 1000, s.x, s.y, s.pressure, 1, s.tilt_x, s.tilt_y, s.device_time,
                  None] for s in message.samples]
-        return StationEvent(StationEventKind.INK, station, {"rows": rows,
-                                                            "stroke": message.stroke})
+        return StationEvent(StationEventKind.INK, station, {
+            "rows": rows, "stroke": message.stroke,
+            # This machine's clock: the rows' times are the terminal's (latency figures).
+            "received_ns": time.perf_counter_ns()})
     if isinstance(message, InkClear):
         return StationEvent(StationEventKind.CLEARED, station, {"reason": message.reason})
     if isinstance(message, PageView):
