@@ -28,6 +28,7 @@ COMMANDS = {
     "workstation": "workstation",
     "terminal": "terminal",
     "verify": "verify",
+    "archive": "archive",
     "demo": "demo",
     "pki": "pki",
     "db": "db",

@@ -117,6 +117,10 @@ class BagWriter:
         with open(source, "rb", buffering=0) as stream:
             return self._add(name, stream, os.fstat(stream.fileno()).st_size)
 
+    def add_stream(self, name: str, stream: BinaryIO, size: int) -> str:
+        """Copy ``size`` bytes of ``stream`` to ``data/<name>``; returns their SHA-256."""
+        return self._add(name, stream, size)
+
     def add_bytes(self, name: str, data: bytes) -> str:
         """Store ``data`` as ``data/<name>``; returns its SHA-256."""
         return self._add(name, io.BytesIO(data), len(data))

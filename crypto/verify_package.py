@@ -120,15 +120,27 @@ def _ink_checks(reader: Any, result: PdfVerification, decoder: PenDecoder | None
     return checks
 
 
-def _certificate_checks(reader: Any, at: datetime | None) -> list[Check]:
+def _certificate_checks(reader: Any, at: datetime | None,
+                        proven: Mapping[str, datetime]) -> list[Check]:
     """Each signer's (and timestamp authority's) certificate at the verification time: an
-    expired or not yet valid one is named as such, whatever else the validator says."""
+    expired or not yet valid one is named as such, whatever else the validator says.  One
+    that expired after it signed, where the document timestamps prove the signature existed
+    while it was valid, is said so and passes: that is how an archived record ages."""
     moment = at or datetime.now(UTC)
     checks = []
     for sig in reader.embedded_signatures:
         cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
         subject = cert.subject.rfc4514_string()
-        if moment > cert.not_valid_after_utc:
+        then = proven.get(sig.field_name)
+        if moment > cert.not_valid_after_utc and then is not None and \
+                cert.not_valid_before_utc <= then <= cert.not_valid_after_utc:
+            checks.append(Check("certificate", sig.field_name, Verdict.PASS,
+                                "expired_after_signing",
+                                f"{sig.field_name}: {subject} expired on "
+                                f"{cert.not_valid_after_utc:%Y-%m-%d}, after it signed on "
+                                f"{then:%Y-%m-%d} (proven by the document timestamps)",
+                                {"not_after": cert.not_valid_after_utc, "signed": then}))
+        elif moment > cert.not_valid_after_utc:
             checks.append(_fail("certificate", sig.field_name, "cert_expired",
                                 f"{sig.field_name}: {subject} expired on "
                                 f"{cert.not_valid_after_utc:%Y-%m-%d}",
@@ -220,7 +232,7 @@ def _verify_package(files: PackageFiles, trust: list[x509.Certificate],
                                validation_time=at)
     checks += result.checks
     reader = _reader(pdf)
-    checks += _certificate_checks(reader, at) if reader is not None else []
+    checks += _certificate_checks(reader, at, result.judged_at) if reader is not None else []
     logs = check_logs(files, manifest, result.checkpoints, roots, intermediates,
                       str(record.get("id", "")))
     checks += logs.checks
@@ -294,7 +306,7 @@ def verify_record_file(path: Path | str, *, trust: Sequence[x509.Certificate] = 
                                trust=_material(roots, ()), archive_key=archive_key,
                                validation_time=at)
     checks += result.checks
-    checks += _certificate_checks(reader, at)
+    checks += _certificate_checks(reader, at, result.judged_at)
     unsigned = [n for _, n in hand[1:] if n not in signed]
     if unsigned:
         checks.append(Check("fields", "", Verdict.WARN, "field_unsigned",

@@ -141,6 +141,11 @@ class PackageFiles:
         self._digests: dict[str, str] = {}
 
     # --- raw access ----------------------------------------------------------------------
+    def open_file(self, rel: str) -> BinaryIO:
+        """A file of the bag (``rel`` from the bag's top, e.g. ``data/record.pdf``) for
+        reading as it is stored, unverified; ``OSError`` names what cannot be read."""
+        return self._open(rel)
+
     def _open(self, rel: str) -> BinaryIO:
         """A file of the bag; anything wrong with it (missing, damaged zip structure) is an
         ``OSError`` naming it."""

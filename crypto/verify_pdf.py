@@ -15,7 +15,7 @@ import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import crl as asn1_crl
@@ -26,7 +26,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
@@ -38,6 +38,12 @@ from crypto.pades_dss import ValidationMaterial
 from crypto.pades_report import Check, Verdict
 from crypto.pades_verify_evidence import checkpoints_of, evidence_check
 from crypto.pki.roles import Role, roles_of
+from crypto.verify_pdf_archive import (
+    ArchiveProof,
+    ContextAt,
+    check_doc_timestamps,
+    expired_since,
+)
 
 __all__ = [
     "PdfVerification",
@@ -79,6 +85,10 @@ class PdfVerification:
     evidence: Mapping[str, EvidenceAttribute] = field(default_factory=dict)
     opened_evidence: Mapping[str, OpenedEvidence] = field(default_factory=dict)
     checkpoints: tuple[str, ...] = ()
+    judged_at: Mapping[str, datetime] = field(default_factory=dict)
+    """What the document-timestamp chain proves existed: each signature judged in the past
+    (its certificate expired since) -> its signature timestamp; each verified document
+    timestamp -> its own time."""
 
     @property
     def ok(self) -> bool:
@@ -141,12 +151,27 @@ def _role_check(sig: EmbeddedPdfSignature, place: str) -> Check | None:
                  f"{place} signer", {"roles": sorted(r.value for r in roles_of(cert))})
 
 
-async def _check_signature(pdf: bytes, sig: EmbeddedPdfSignature, context: Any,
-                           place: str) -> list[Check]:
+async def _validate(sig: EmbeddedPdfSignature, signer: Any, stamps: Any) -> Any:
+    return await async_validate_pdf_signature(sig, signer_validation_context=signer,
+                                              ts_validation_context=stamps)
+
+
+async def _check_signature(pdf: bytes, sig: EmbeddedPdfSignature, context_at: ContextAt,
+                           place: str, proof: ArchiveProof | None,
+                           judged_at: dict[str, datetime]) -> list[Check]:
     name = sig.field_name
     try:
-        status = await async_validate_pdf_signature(sig, signer_validation_context=context,
-                                                    ts_validation_context=context)
+        status = await _validate(sig, context_at(None), context_at(None))
+        past = _past(status, sig, proof)
+        if past is not None:
+            # Expired since it signed, and the document timestamps prove it existed before:
+            # judge the timestamp as of that proof and the signer as of the timestamp.
+            later = await _validate(sig, context_at(past), context_at(proof.proven_at))
+            stamped = later.timestamp_validity
+            if stamped is not None and stamped.intact and stamped.valid and stamped.trusted:
+                status = await _validate(sig, context_at(stamped.timestamp),
+                                         context_at(proof.proven_at))
+                judged_at[name] = stamped.timestamp
     except _BROKEN as exc:
         return [Check("signature", name, Verdict.FAIL, "signature_unreadable",
                       f"{name}: {exc}")]
@@ -164,11 +189,17 @@ async def _check_signature(pdf: bytes, sig: EmbeddedPdfSignature, context: Any,
     if problem is None and (level is ModificationLevel.OTHER or status.docmdp_ok is False):
         problem = "modified_after", f"changes after this signature are not allowed " \
                                     f"({status.diff_result})"
+    trusted = "trusted"
+    if name in judged_at:
+        details["judged_at"] = judged_at[name]
+        trusted = (f"trusted as of its signature timestamp {judged_at[name]:%Y-%m-%d %H:%M:%S %Z}"
+                   " (the certificate has expired since; the document timestamps prove the "
+                   "signature existed before)")
     checks = [Check("signature", name, Verdict.FAIL, problem[0], f"{name}: {problem[1]}",
                     details) if problem else
               Check("signature", name, Verdict.PASS, "ok",
-                    f"{name}: intact, trusted; later changes: {details['modification_level']}",
-                    details)]
+                    f"{name}: intact, {trusted}; later changes: "
+                    f"{details['modification_level']}", details)]
     role = _role_check(sig, place)
     if role is not None:
         checks.append(role)
@@ -186,38 +217,19 @@ async def _check_signature(pdf: bytes, sig: EmbeddedPdfSignature, context: Any,
     return checks
 
 
-async def _check_doc_timestamps(pdf: bytes, stamps: list[EmbeddedPdfSignature], context: Any,
-                                seal_revision: int | None) -> list[Check]:
-    if not stamps:
-        return [Check("doc_timestamp", "", Verdict.FAIL, "doc_timestamp_missing",
-                      "no document timestamp (PAdES B-LTA)")]
-    checks = []
-    for ts in stamps:
-        try:
-            status = await async_validate_pdf_timestamp(ts, validation_context=context)
-        except _BROKEN as exc:
-            checks.append(Check("doc_timestamp", ts.field_name, Verdict.FAIL,
-                                "timestamp_unreadable", f"{ts.field_name}: {exc}"))
-            continue
-        level = status.modification_level
-        if not (status.intact and status.valid and status.trusted):
-            reason = "digest_mismatch" if not status.intact else "timestamp_invalid"
-            checks.append(Check("doc_timestamp", ts.field_name, Verdict.FAIL, reason,
-                                "the document timestamp does not verify"))
-        elif not _contents_intact(pdf, ts):
-            checks.append(Check("doc_timestamp", ts.field_name, Verdict.FAIL, "contents_tampered",
-                                "bytes were hidden or changed in the timestamp padding"))
-        elif level not in _QUIET:
-            checks.append(Check("doc_timestamp", ts.field_name, Verdict.FAIL, "modified_after",
-                                f"changes after the document timestamp ({level})"))
-        elif seal_revision is None or ts.signed_revision < seal_revision:
-            checks.append(Check("doc_timestamp", ts.field_name, Verdict.FAIL, "before_seal",
-                                "the document timestamp does not cover the seal"))
-        else:
-            checks.append(Check("doc_timestamp", ts.field_name, Verdict.PASS, "ok",
-                                f"document timestamp {status.timestamp:%Y-%m-%d %H:%M:%S %Z}",
-                                {"time": status.timestamp}))
-    return checks
+def _past(status: Any, sig: EmbeddedPdfSignature, proof: ArchiveProof | None) -> Any:
+    """The moment to judge ``sig`` at instead (its claimed timestamp), or ``None``: only a
+    signature that failed for expiry alone, intact and valid, and covered by the proof."""
+    if proof is None or not proof.covers(sig) or not (status.intact and status.valid):
+        return None
+    if status.trusted and (status.timestamp_validity is None or
+                           status.timestamp_validity.trusted):
+        return None
+    indication = getattr(status.trust_problem_indic, "name", "")
+    stamped = status.timestamp_validity
+    if stamped is None or (not status.trusted and not expired_since(indication)):
+        return None
+    return stamped.timestamp
 
 
 def _structure_checks(expected: RecordExpectations, sigs: list[EmbeddedPdfSignature],
@@ -306,10 +318,12 @@ async def async_verify_record_pdf(pdf: bytes, *, expected: RecordExpectations,
         checks.append(Check("validation_data", "", Verdict.FAIL, "dss_unreadable",
                             f"the document security store is damaged: {exc}"))
         dss = ([], [], [])
-    context = trust.validation_context(
-        at=validation_time, fetch=fetch_revocation,
-        revocation_mode="hard-fail" if fetch_revocation else "soft-fail",
-        extra_crls=dss[0], extra_ocsps=dss[1], extra_certs=dss[2])
+    def context_at(moment: datetime | None) -> Any:
+        return trust.validation_context(
+            at=moment if moment is not None else validation_time, fetch=fetch_revocation,
+            revocation_mode="hard-fail" if fetch_revocation else "soft-fail",
+            extra_crls=dss[0], extra_ocsps=dss[1], extra_certs=dss[2])
+
     sigs = [s for s in everything if s.sig_object_type == "/Sig"]
     stamps = [s for s in everything if s.sig_object_type == "/DocTimeStamp"]
     if expected.record_sha256 is not None:
@@ -323,11 +337,15 @@ async def async_verify_record_pdf(pdf: bytes, *, expected: RecordExpectations,
     evidence: dict[str, EvidenceAttribute] = {}
     opened: dict[str, OpenedEvidence] = {}
     checkpoints: tuple[str, ...] = ()
-    seal_revision = None
+    seal = next((s for s in sigs if s.field_name == expected.seal_field), None)
+    stamp_checks, proof = await check_doc_timestamps(
+        pdf, stamps, context_at, validation_time or datetime.now(UTC),
+        seal.signed_revision if seal is not None else None, _contents_intact)
+    judged_at: dict[str, datetime] = {}
     for sig in sorted(sigs, key=lambda s: s.signed_revision):
         place = ("certification" if sig.field_name == expected.certification_field else
                  "seal" if sig.field_name == expected.seal_field else "signatory")
-        checks += await _check_signature(pdf, sig, context, place)
+        checks += await _check_signature(pdf, sig, context_at, place, proof, judged_at)
         if place == "signatory":
             files = evidence_files or {}
             check, attribute, opened_one = evidence_check(sig, identity, archive_key,
@@ -338,15 +356,17 @@ async def async_verify_record_pdf(pdf: bytes, *, expected: RecordExpectations,
             if opened_one is not None:
                 opened[sig.field_name] = opened_one
         elif place == "seal":
-            seal_revision = sig.signed_revision
             found = checkpoints_of(sig)
             checks.append(Check("checkpoints", sig.field_name,
                                 Verdict.FAIL if not found else Verdict.PASS,
                                 "checkpoint_missing" if not found else "ok",
                                 f"{len(found or ())} capture-log checkpoint(s) under the seal"))
             checkpoints = found or ()
-    checks += await _check_doc_timestamps(pdf, stamps, context, seal_revision)
-    return PdfVerification(tuple(checks), identity, evidence, opened, checkpoints)
+    checks += stamp_checks
+    if proof is not None:
+        judged_at.update({c.subject: c.details["time"] for c in stamp_checks
+                          if c.name == "doc_timestamp" and c.verdict is Verdict.PASS})
+    return PdfVerification(tuple(checks), identity, evidence, opened, checkpoints, judged_at)
 
 
 def verify_record_pdf(pdf: bytes, **kwargs: Any) -> PdfVerification:
