@@ -13,7 +13,7 @@ PIP_FLAGS ?= --disable-pip-version-check -q
 help:
 	@echo "make run     set up (.venv, system packages) and start the workstation"
 	@echo "make test    set up and run the whole test suite"
-	@echo "make bench   run the benchmarks in bench/"
+	@echo "make bench   run the benchmarks in bench/ (BENCH=\"pen seal\" for some)"
 	@echo "make bundle  build the one-folder PyInstaller bundle into dist/"
 	@echo "make lint    check the code with ruff (rules in pyproject.toml)"
 
@@ -36,7 +36,7 @@ test: system-deps $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[bundle]'
