@@ -84,3 +84,21 @@ def test_the_bundle_runs_the_demo_and_the_verifier(bundle: Path, tmp_path: Path)
         text=True, timeout=300, check=False)
     assert probe.returncode == 0, probe.stdout[-3000:] + probe.stderr[-3000:]
     assert "startup-probe ready" in probe.stdout
+    # The long-term step an archivist takes works from the bundle too.
+    renewed = tmp_path / "renewed.zip"
+    renew = subprocess.run(
+        [str(program), "--set", f"pki.dir={data / 'pki'}", "archive", "renew", str(package),
+         "--out", str(renewed), "--passphrase-file",
+         str(data / "DEMO-ONLY-site-passphrase.txt")],
+        env=_env(tmp_path), capture_output=True, text=True, timeout=600, check=False)
+    assert renew.returncode == 0, renew.stdout[-3000:] + renew.stderr[-3000:]
+    assert renewed.is_file()
+
+
+def test_every_command_answers_help_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    from app.cli import COMMANDS
+
+    for name in COMMANDS:
+        done = subprocess.run([str(bundle / "inkseal"), name, "--help"], env=_env(tmp_path),
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0 and "usage: inkseal" in done.stdout, (name, done.stderr)
