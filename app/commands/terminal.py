@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from app.settings import Settings
@@ -99,39 +101,104 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if not has_display():
             print(headless_hint("terminal"), file=sys.stderr)
             return EXIT_NO_DISPLAY
-    from crypto.errors import CryptoError
-    from records.errors import RecordError
-    from records.link import LinkError
-
     try:
-        return _headless(args, settings)
-    except (LinkError, RecordError, CryptoError, OSError) as exc:
+        return _start(args, settings)
+    except Exception as exc:
+        # Imported only now: the window's start does not wait for the link's modules.
+        from crypto.errors import CryptoError
+        from records.errors import RecordError
+        from records.link import LinkError
+
+        if not isinstance(exc, (LinkError, RecordError, CryptoError, OSError)):
+            raise
         reason = getattr(exc, "reason", type(exc).__name__)
         print(f"inkseal terminal: {exc} [{reason}]", file=sys.stderr)
         return 2
 
 
-def _headless(args: argparse.Namespace, settings: Settings) -> int:
-    import threading
-
-    from devices.clock import SessionClock
-    from records.fonts import cjk_font_path
-    from records.link import Side
-    from records.link.headless import run_until_stopped, terminal_endpoint
-    from records.session_config import station_config
-    from records.session_remote import StationBrain, TerminalSetup
-    from records.session_script import SignatoryScript, scripted_turn
-    from records.session_signing import TurnSigner
-    from records.site import SiteNames, WorkingSite
-    from resources import ROOT as RESOURCES
-
+def _start(args: argparse.Namespace, settings: Settings) -> int:
     connect = args.connect or settings.link.connect
     if not connect:
         print("inkseal terminal: no workstation to connect to: give --connect HOST:PORT or set "
               "link.connect", file=sys.stderr)
         return 2
-    station = args.station or settings.terminal_id or SiteNames().terminal
+    station = station_name(args, settings)
     secret = passphrase(args, "passphrase", "site passphrase")
+    if not args.headless:
+        from app.ui.terminal.kiosk_app import run_kiosk
+
+        # The window first; the site's keys and the devices are made behind it.
+        return run_kiosk(settings, station=station, full_screen=not args.windowed,
+                         prepare=lambda stack: terminal_parts(args, settings, station, connect,
+                                                              secret, stack))
+    return _headless(args, settings, station, connect, secret)
+
+
+def _headless(args: argparse.Namespace, settings: Settings, station: str, connect: str,
+              secret: bytes) -> int:
+    import threading
+    from contextlib import ExitStack
+
+    from records.link.headless import run_until_stopped, terminal_endpoint
+    from records.session_remote import StationBrain, TerminalSetup
+    from records.session_script import SignatoryScript, scripted_turn
+
+    closed: list[str] = []
+    with ExitStack() as stack:
+        parts = terminal_parts(args, settings, station, connect, secret, stack)
+        stop = threading.Event()
+        brain = StationBrain(TerminalSetup(parts.config, parts.signer, parts.log_key,
+                                           parts.clock, parts.home / "capture"),
+                             scripted_turn(SignatoryScript(), stop), stop=stop,
+                             on_closed=closed.append)
+        endpoint = terminal_endpoint(connect=connect, credentials=parts.credentials,
+                                     state_dir=parts.home / "link", station=station,
+                                     brain=brain)
+        print(f"inkseal terminal: {station} connecting to {connect} (devices: "
+              f"{settings.devices.mode}; simulated devices are marked in everything they "
+              f"produce)", file=sys.stderr)
+
+        def done() -> bool:
+            return bool(args.records) and len(closed) >= args.records and \
+                endpoint.uploads_pending == 0 and endpoint.status.backlog == 0
+
+        run_until_stopped(endpoint, done=done)
+    print(f"inkseal terminal: stopped after {len(closed)} record(s)", file=sys.stderr)
+    return 0
+
+
+@dataclass(frozen=True)
+class TerminalParts:
+    """What a terminal serves turns with: the workstation's address, its TLS identity, the
+    station's devices, the signer, the log key, the session clock, its data directory."""
+
+    connect: str
+    credentials: Any
+    config: Any
+    signer: Any
+    log_key: Any
+    clock: Any
+    home: Path
+
+
+def station_name(args: argparse.Namespace, settings: Settings) -> str:
+    from records.site import SiteNames
+
+    return args.station or settings.terminal_id or SiteNames().terminal
+
+
+def terminal_parts(args: argparse.Namespace, settings: Settings, station: str, connect: str,
+                   secret: bytes, stack: Any) -> TerminalParts:
+    """Open the site, the TLS identity, the devices and the signer (the slow part of a
+    start: key derivation, device discovery); the timestamp source goes on ``stack``."""
+    from devices.clock import SessionClock
+    from records.fonts import cjk_font_path
+    from records.link import Side
+    from records.session_config import station_config
+    from records.session_signing import TurnSigner
+    from records.site import SiteNames, WorkingSite
+    from resources import ROOT as RESOURCES
+
     site = WorkingSite.open(settings.pki_path, secret, names=SiteNames(terminal=station))
     credentials = link_credentials(args, settings, Side.TERMINAL, station, site.pki, secret,
                                    (site.names.workstation,))
@@ -145,31 +212,8 @@ def _headless(args: argparse.Namespace, settings: Settings) -> int:
                             video_fps=float(d.video_fps),
                             simulated_pad_log=RESOURCES / "devices" / "stu-pen-log.csv")
     clock = SessionClock()
-    closed: list[str] = []
-    with site.timestamps(settings.pki.tsa_url) as timestamps:
-        signer = TurnSigner(site.station_signing_key(station), site.archive_certificate(),
-                            timestamps.source, cjk_font_path(), clock)
-        if not args.headless:
-            from app.ui.terminal.kiosk_app import run_kiosk
-
-            return run_kiosk(settings, station=station, connect=connect,
-                             credentials=credentials, config=config, signer=signer,
-                             log_key=site.log_key(station), clock=clock, home=home,
-                             full_screen=not args.windowed)
-        stop = threading.Event()
-        brain = StationBrain(TerminalSetup(config, signer, site.log_key(station), clock,
-                                           home / "capture"),
-                             scripted_turn(SignatoryScript(), stop), stop=stop,
-                             on_closed=closed.append)
-        endpoint = terminal_endpoint(connect=connect, credentials=credentials,
-                                     state_dir=home / "link", station=station, brain=brain)
-        print(f"inkseal terminal: {station} connecting to {connect} (devices: {d.mode}; "
-              f"simulated devices are marked in everything they produce)", file=sys.stderr)
-
-        def done() -> bool:
-            return bool(args.records) and len(closed) >= args.records and \
-                endpoint.uploads_pending == 0 and endpoint.status.backlog == 0
-
-        run_until_stopped(endpoint, done=done)
-    print(f"inkseal terminal: stopped after {len(closed)} record(s)", file=sys.stderr)
-    return 0
+    timestamps = stack.enter_context(site.timestamps(settings.pki.tsa_url))
+    signer = TurnSigner(site.station_signing_key(station), site.archive_certificate(),
+                        timestamps.source, cjk_font_path(), clock)
+    return TerminalParts(connect, credentials, config, signer, site.log_key(station), clock,
+                         home)

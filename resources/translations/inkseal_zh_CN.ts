@@ -317,6 +317,21 @@ The details are in {1}.</source>
     </message>
 </context>
 <context>
+    <name>Kiosk</name>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>The terminal could not start: {0}</source>
+        <translation>终端无法启动：{0}</translation>
+    </message>
+    <message>
+        <source>Starting: opening the site&apos;s keys, finding the devices…</source>
+        <translation>正在启动：打开本单位密钥，查找设备…</translation>
+    </message>
+</context>
+<context>
     <name>LineEditor</name>
     <message>
         <source>18 characters, the last may be X</source>
@@ -390,6 +405,10 @@ The details are in {1}.</source>
         <translation>{0}：签名板已清除，开始第 {1} 次签名（{2} 个采样点保留在日志中）</translation>
     </message>
     <message>
+        <source>{0}: the pad was cleared; attempt {1} begins</source>
+        <translation>{0}：签名板已清除，开始第 {1} 次签名</translation>
+    </message>
+    <message>
         <source>{0}: the pad was cleared ({1})</source>
         <translation>{0}：签名板已清除（{1}）</translation>
     </message>
@@ -412,6 +431,22 @@ The details are in {1}.</source>
     <message>
         <source>{0}: the record is on screen</source>
         <translation>{0}：笔录已显示</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒签</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>{0}: the turn ended ({1})</source>

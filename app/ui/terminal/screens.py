@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.i18n import Retranslating
 from app.ui.style import set_role
-from app.ui.terminal.station import PadOpened
+from app.ui.terminal.feed import PadOpened
 from app.ui.widgets.camera_view import CameraView
 from app.ui.widgets.fingerprint_meter import FingerprintMeter
 from app.ui.widgets.page_view import PageView

@@ -22,61 +22,16 @@ more pad source:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from app.ui.terminal.feed import PadOpened, ScreenChoice, ScreenFeed
 from app.ui.terminal.os_pen import ScreenPad
-from app.ui.widgets.ink_canvas import InkArea
-from app.ui.widgets.pen_surface import SurfaceInput
 from devices.pen import Pad, PenSample
 from records.session import SigningStation
 from records.session_pen import PenCapture
 from records.session_types import StationEventKind, TurnRequest, TurnState
 
 __all__ = ["PadOpened", "ScreenChoice", "ScreenFeed", "ScreenStation"]
-
-
-@dataclass(frozen=True)
-class PadOpened:
-    """The pad a turn writes on, for the window to show and to map the ink."""
-
-    name: str
-    source: str             # ``usb-pad``, ``os-tablet`` or ``mouse``
-    simulated: bool
-    has_display: bool
-    x_range: tuple[int, int]
-    y_range: tuple[int, int]
-    aspect: float           # height of one y unit against one x unit
-    pressure_max: int
-
-    @classmethod
-    def of(cls, pad: Pad | ScreenPad) -> PadOpened:
-        caps = pad.capabilities
-        aspect = (caps.x.resolution / caps.y.resolution
-                  if caps.x.resolution and caps.y.resolution else 1.0)
-        source = pad.source.value if isinstance(pad, ScreenPad) else "usb-pad"
-        return cls(pad.info.name, source, pad.info.simulated, pad.has_display,
-                   (caps.x.minimum, caps.x.maximum), (caps.y.minimum, caps.y.maximum),
-                   aspect, caps.pressure.maximum)
-
-
-@dataclass(frozen=True)
-class ScreenChoice:
-    """Write on the screen instead of a pad: which input, over which area, named how."""
-
-    source: SurfaceInput
-    area: InkArea
-    device: str
-
-
-@dataclass
-class ScreenFeed:
-    """A window's taps; each is called on the producing thread (pad reader, turn worker)."""
-
-    pen: Callable[[PenSample], None] | None = None
-    pad: Callable[[PadOpened], None] | None = None
-    page: Callable[[int], None] | None = None
-    """The page (1-based) the signatory has on screen now."""
 
 
 class _TappedPen:

@@ -22,13 +22,15 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from app.ui.bridge import Bridge
-from records.session import SigningStation
 from records.session_types import SignatureOutcome, StationError, TurnRequest, TurnState
+
+if TYPE_CHECKING:  # loaded with the first station, not with the window
+    from records.session import SigningStation
 
 __all__ = ["TurnDesk"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from app.ui.bridge import Bridge
 from app.ui.errors import describe_error
 from app.ui.i18n import Retranslating, current_language
+from app.ui.terminal.feed import PadOpened, ScreenChoice, ScreenFeed, pen_points
 from app.ui.terminal.refusal import RefusalDialog
 from app.ui.terminal.screens import (
     FingerprintScreen,
@@ -28,26 +29,21 @@ from app.ui.terminal.screens import (
     ReadingScreen,
     SigningScreen,
 )
-from app.ui.terminal.station import PadOpened, ScreenChoice, ScreenFeed, ScreenStation
 from app.ui.terminal.turn import TurnDesk
 from app.ui.widgets.fault_band import FaultBand
-from app.ui.widgets.ink_canvas import InkArea, InkPoint
+from app.ui.widgets.ink_canvas import InkArea
 from app.ui.widgets.pen_surface import SurfaceInput
-from devices.fingerprint import FingerprintCapture, Verdict
-from devices.pen import PenSample
-from records.session import SigningStation
 from records.session_types import SignatureOutcome, StationEvent, StationEventKind, TurnRequest
+
+if TYPE_CHECKING:  # the signing stack loads with the first station, not with the window
+    from devices.fingerprint import FingerprintCapture
+    from devices.pen import PenSample
+    from records.session import SigningStation
 
 __all__ = ["TurnPanel", "pen_points"]
 
 #: Which input writes the next signature: None for the station's pad.
 InputChoice = Callable[[], SurfaceInput | None]
-
-
-def pen_points(samples: list[PenSample]) -> list[InkPoint]:
-    """Station pen samples as canvas points."""
-    return [InkPoint(s.x, s.y, s.pressure_norm, s.touching, s.t_ns, s.in_range)
-            for s in samples]
 
 
 class TurnPanel(Retranslating, QWidget):
@@ -98,6 +94,8 @@ class TurnPanel(Retranslating, QWidget):
         it only subscribes, and everything it hears goes through the bridge."""
         if station is self.station:
             return
+        from app.ui.terminal.station import ScreenStation  # loaded with the first station
+
         self.station = station
         self.screen_capable = isinstance(station, ScreenStation)
         if station is None:
@@ -238,6 +236,8 @@ class TurnPanel(Retranslating, QWidget):
             choice = ScreenChoice(source, area, self._pointer_name(source))
 
         def work(station: SigningStation) -> None:
+            from app.ui.terminal.station import ScreenStation
+
             if isinstance(station, ScreenStation):
                 station.use_screen(choice)
             station.start_signing()
@@ -259,7 +259,7 @@ class TurnPanel(Retranslating, QWidget):
             station = self.station
 
             def sink(sample: Any) -> None:
-                pad = station.screen_pad if isinstance(station, ScreenStation) else None
+                pad = getattr(station, "screen_pad", None)  # a ScreenStation's, this turn
                 if pad is not None:
                     pad.feed(sample)
 
@@ -328,6 +328,8 @@ class TurnPanel(Retranslating, QWidget):
 
     @property
     def fingerprint_usable(self) -> bool:
+        from devices.fingerprint import Verdict
+
         return self.capture is not None and self.capture.verdict in (Verdict.GOOD,
                                                                      Verdict.ACCEPTABLE)
 

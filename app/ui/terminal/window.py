@@ -14,6 +14,8 @@ a pen on the screen write; a plain station gives its ink in stroke batches.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -35,8 +37,10 @@ from app.ui.style import BASE_POINT_SIZE, LARGE_TYPE_FACTOR, set_role
 from app.ui.terminal.turn import TurnDesk
 from app.ui.terminal.turn_panel import TurnPanel
 from app.ui.widgets.pen_surface import SurfaceInput
-from records.session import SigningStation
-from records.session_stations import TurnDriver
+
+if TYPE_CHECKING:  # the signing stack loads with the first station, not with the window
+    from records.session import SigningStation
+    from records.session_stations import TurnDriver
 
 __all__ = ["TerminalWindow"]
 
@@ -46,6 +50,7 @@ class TerminalWindow(Retranslating, QMainWindow):
     write (and the window says so); ``large_type``: the kiosk's type size."""
 
     closed = Signal()
+    ready = Signal()  # the terminal's parts are made and its link started (run_kiosk)
 
     def __init__(self, settings: Settings, station: SigningStation | None = None,
                  parent: QWidget | None = None, *, name: str | None = None,

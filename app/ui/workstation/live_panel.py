@@ -11,8 +11,9 @@ through the window's bridge; nothing here blocks.
 
 from __future__ import annotations
 
+import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,16 +28,17 @@ from PySide6.QtWidgets import (
 from app.ui.bridge import Bridge
 from app.ui.i18n import Retranslating, current_language
 from app.ui.style import set_role
-from app.ui.terminal.station import PadOpened, ScreenFeed, ScreenStation
-from app.ui.terminal.turn_panel import pen_points
+from app.ui.terminal.feed import PadOpened, ScreenFeed, pen_points
 from app.ui.widgets.camera_view import CameraView
 from app.ui.widgets.fingerprint_meter import FingerprintMeter
 from app.ui.widgets.ink_canvas import InkArea, InkCanvas
 from app.ui.widgets.page_view import PageView
-from devices.pen import PenSample
-from records.session import SigningStation
 from records.session_types import StationEvent, StationEventKind
-from records.views import SignatoryView
+
+if TYPE_CHECKING:  # the signing stack loads with the first station, not with the window
+    from devices.pen import PenSample
+    from records.session import SigningStation
+    from records.views import SignatoryView
 
 __all__ = ["LivePanel"]
 
@@ -102,6 +104,8 @@ class LivePanel(Retranslating, QWidget):
     # -- what it follows ------------------------------------------------------------------
     def follow(self, station: SigningStation) -> None:
         """Show what ``station`` does from now on (safe from any thread)."""
+        from app.ui.terminal.station import ScreenStation  # loaded with the first station
+
         bridge = self.bridge
         self._followed.append(station)
         tapped = isinstance(station, ScreenStation)
@@ -220,9 +224,12 @@ class LivePanel(Retranslating, QWidget):
                 self._line(self.tr("{0}: the pad was cleared; attempt {1} begins ({2} samples "
                                    "kept in the log)").format(event.station, data["attempt"],
                                                               data["discarded"]))
-            else:
-                self._line(self.tr("{0}: the pad was cleared ({1})").format(
-                    event.station, data.get("reason", "")))
+            else:  # across the link: the reason says "attempt N" (words of the protocol)
+                attempt = re.fullmatch(r"attempt (\d+)", str(data.get("reason", "")))
+                self._line(self.tr("{0}: the pad was cleared; attempt {1} begins").format(
+                    event.station, attempt[1]) if attempt else self.tr(
+                    "{0}: the pad was cleared ({1})").format(event.station,
+                                                             data.get("reason", "")))
         elif kind is StationEventKind.PAD_EVENT and data.get("kind") in (
                 "unplugged", "reconnected", "error", "samples_lost"):
             self._line(self.tr("{0}: pad: {1}").format(event.station, data.get("message")))
@@ -241,5 +248,8 @@ class LivePanel(Retranslating, QWidget):
         elif kind is StationEventKind.RECORD_SHOWN:
             self._line(self.tr("{0}: the record is on screen").format(event.station))
         elif kind is StationEventKind.TURN_ENDED:
-            self._line(self.tr("{0}: the turn ended ({1})").format(event.station,
-                                                                   data.get("outcome")))
+            outcome = str(data.get("outcome"))
+            said = {"signed": self.tr("signed"), "refused": self.tr("refused"),
+                    "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
+            self._line(self.tr("{0}: the turn ended ({1})").format(
+                event.station, said.get(outcome, outcome)))

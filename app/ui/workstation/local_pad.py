@@ -8,6 +8,8 @@ It opens when a turn begins here and closes when the turn has ended.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -15,7 +17,9 @@ from app.ui.bridge import Bridge
 from app.ui.i18n import Retranslating
 from app.ui.terminal.turn import TurnDesk
 from app.ui.terminal.turn_panel import TurnPanel
-from records.session_stations import TurnDriver
+
+if TYPE_CHECKING:
+    from records.session_stations import TurnDriver
 
 __all__ = ["LocalPadDialog"]
 

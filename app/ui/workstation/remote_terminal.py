@@ -24,22 +24,14 @@ from app.settings import Settings
 from app.ui.i18n import current_language
 from app.ui.terminal.window import TerminalWindow
 from app.ui.workstation.live_panel import LivePanel
-from app.ui.workstation.signing_session import StationMaker, TerminalContext
 from app.ui.workstation.stations import StationConfigMaker, settings_config
-from records.link import InkBatch, InkClear, PageView, PreviewFrame, Received, SignatureResult
-from records.link.status import LinkState, describe_status
-from records.remote_station import (
-    RemoteStation,
-    TerminalLink,
-    TerminalWiring,
-    listening_terminal,
-    loopback_terminal,
-)
-from records.session_stations import StationHandle
 from records.session_types import StationEvent, StationEventKind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the link and the signing stack load with the first push, not the window
     from app.ui.workstation.signing import SigningController, TerminalOption
+    from app.ui.workstation.signing_session import StationMaker, TerminalContext
+    from records.remote_station import RemoteStation, TerminalLink, TerminalWiring
+    from records.session_stations import StationHandle
 
 __all__ = ["follow_remote", "link_event", "listening_option", "loopback_option"]
 
@@ -50,6 +42,15 @@ STATUS_MS = 500
 
 def link_event(station: str, event: Any) -> StationEvent | None:
     """The live panel's view of one link event (None: nothing to show)."""
+    from records.link import (
+        InkBatch,
+        InkClear,
+        PageView,
+        PreviewFrame,
+        Received,
+        SignatureResult,
+    )
+
     if not isinstance(event, Received):
         return None
     message = event.message
@@ -95,6 +96,8 @@ def follow_remote(panel: LivePanel, remote: RemoteStation) -> None:
 def _poll_status(panel: LivePanel, remote: RemoteStation) -> None:
     """Show the link's state every half second until the panel follows another terminal or
     the link is down for good."""
+    from records.link.status import LinkState, describe_status
+
     panel.remote = remote
     timer = QTimer(panel)
     timer.setInterval(STATUS_MS)
@@ -120,6 +123,8 @@ def _poll_status(panel: LivePanel, remote: RemoteStation) -> None:
 
 def _wiring(controller: SigningController, context: TerminalContext,
             config: StationConfigMaker, driver: Any) -> TerminalWiring:
+    from records.remote_station import TerminalWiring
+
     site = context.site
     services = controller.window.services
     return TerminalWiring(site, context.passphrase, context.clock, context.capture_dir,
@@ -160,14 +165,23 @@ def _nobody(station: Any, request: Any) -> Any:
 def loopback_option(settings: Settings, kiosk: TerminalWindow,
                     config: StationConfigMaker | None = None) -> TerminalOption:
     """The terminal in this process, its kiosk ``kiosk``, behind the real link on loopback."""
+    def link(wiring: TerminalWiring) -> RemoteStation:
+        from records.remote_station import loopback_terminal
+
+        return loopback_terminal(wiring)
+
     return _option("loopback", lambda: QCoreApplication.translate(
-        "TerminalOption", "Terminal in this process, over the TLS link"), loopback_terminal,
+        "TerminalOption", "Terminal in this process, over the TLS link"), link,
         config or settings_config(settings), kiosk)
 
 
 def listening_option(settings: Settings) -> TerminalOption:
     """A terminal that connects to this workstation at ``link.listen``."""
+    def link(wiring: TerminalWiring) -> RemoteStation:
+        from records.remote_station import listening_terminal
+
+        return listening_terminal(settings.link.listen)(wiring)
+
     return _option("listening", lambda: QCoreApplication.translate(
         "TerminalOption", "Terminal connecting to {0} (TLS link)").format(
-        settings.link.listen), listening_terminal(settings.link.listen),
-        settings_config(settings), None)
+        settings.link.listen), link, settings_config(settings), None)

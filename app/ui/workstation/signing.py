@@ -27,18 +27,12 @@ from app.ui.ops import Op, OpProgress
 from app.ui.workstation.live_panel import LivePanel
 from app.ui.workstation.local_pad import LocalPadDialog
 from app.ui.workstation.signing_dialogs import CertifyDialog, PushDialog
-from app.ui.workstation.signing_session import (
-    FiledRecord,
-    OfficerUnlock,
-    SigningSession,
-    StationMaker,
-    package_path,
-)
 from records.signing import RecordState
-from records.views import RecordView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the signing stack loads with the first push, not with the window
+    from app.ui.workstation.signing_session import FiledRecord, SigningSession, StationMaker
     from app.ui.workstation.window import WorkstationWindow
+    from records.views import RecordView
 
 __all__ = ["SigningController", "TerminalOption"]
 
@@ -159,6 +153,8 @@ class SigningController(QObject):
         blobs = services.blobs
 
         def work(progress: OpProgress) -> tuple[SigningSession, bytes]:
+            from app.ui.workstation.signing_session import SigningSession
+
             session = SigningSession.open(settings, services, passphrase, record.id,
                                           terminal=terminal, pad=pad)
             try:
@@ -216,6 +212,8 @@ class SigningController(QObject):
         return dialog
 
     def _certify(self, session: SigningSession, dialog: CertifyDialog, secret: str) -> None:
+        from app.ui.workstation.signing_session import OfficerUnlock
+
         unlock = OfficerUnlock.pin(secret) if session.officer_key_on_token() \
             else OfficerUnlock.passphrase(secret.encode("utf-8"))
 
@@ -294,6 +292,8 @@ class SigningController(QObject):
         record = self.record
         if record is None or record.state is not RecordState.SEALED:
             return None
+        from app.ui.workstation.signing_session import package_path
+
         path = package_path(self.settings, record.id)
         if not path.exists():
             QMessageBox.information(self.window, self.tr("Verification report"), self.tr(

@@ -20,18 +20,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from app.settings import Settings
-from app.ui.terminal.station import ScreenStation
 from app.ui.terminal.turn import TurnDesk
 from app.ui.terminal.window import TerminalWindow
-from app.ui.workstation.signing_session import StationMaker, TerminalContext
-from crypto.capture_log import CaptureLog
-from records.fonts import cjk_font_path
-from records.session_config import StationConfig, station_config
-from records.session_stations import LocalStation, StationHandle
 from resources import ROOT as RESOURCES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the signing stack loads when a station is first made, not with the window
+    from app.ui.terminal.station import ScreenStation
     from app.ui.workstation.signing import SigningController, TerminalOption
+    from app.ui.workstation.signing_session import StationMaker, TerminalContext
+    from records.session_config import StationConfig
+    from records.session_stations import StationHandle
 
 __all__ = ["SIMULATED_PAD_LOG", "StationConfigMaker", "in_process_option", "in_process_terminal",
            "own_pad", "pad_maker", "settings_config"]
@@ -39,7 +37,7 @@ __all__ = ["SIMULATED_PAD_LOG", "StationConfigMaker", "in_process_option", "in_p
 #: The recorded STU pen log the simulated pad replays (shipped with the product).
 SIMULATED_PAD_LOG = RESOURCES / "devices" / "stu-pen-log.csv"
 
-StationConfigMaker = Callable[[str, TerminalContext], StationConfig]
+StationConfigMaker = Callable[[str, "TerminalContext"], "StationConfig"]
 """The devices of a station (named by the first argument) for a record."""
 
 
@@ -49,6 +47,9 @@ def own_pad(config: StationConfigMaker, desk: TurnDesk, *,
     session's worker thread) is told of each record's station."""
 
     def make(context: TerminalContext) -> StationHandle:
+        from app.ui.terminal.station import ScreenStation
+        from records.session_stations import LocalStation
+
         name = context.site.names.workstation
         station = ScreenStation(config(name, context), log_to=context.workstation_log,
                                 signer=context.signer(name), clock=context.clock)
@@ -67,6 +68,10 @@ def in_process_terminal(config: StationConfigMaker, desk: TurnDesk,
     worker thread, before the record is shown) lets the window follow the record's station."""
 
     def make(context: TerminalContext) -> StationHandle:
+        from app.ui.terminal.station import ScreenStation
+        from crypto.capture_log import CaptureLog
+        from records.session_stations import LocalStation
+
         site = context.site
         name = site.names.terminal
         log = CaptureLog.open(context.capture_dir / f"{name}.jsonl", site.log_key(name), name,
@@ -87,6 +92,9 @@ def settings_config(settings: Settings) -> StationConfigMaker:
     attached and the mode allows it)."""
 
     def make(name: str, context: TerminalContext) -> StationConfig:
+        from records.fonts import cjk_font_path
+        from records.session_config import station_config
+
         devices = settings.devices
         width, _, height = devices.video_size.partition("x")
         return station_config(name, media_dir=context.media_dir, font_path=cjk_font_path(),
