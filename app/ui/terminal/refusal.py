@@ -54,7 +54,9 @@ class RefusalDialog(Retranslating, QDialog):
         column.addWidget(self.detail_label)
         column.addWidget(self.detail, 1)
         column.addWidget(self.buttons)
-        self.choices.currentRowChanged.connect(lambda _row: self._update())
+        # A reason counts once it is chosen (selected), not when the list merely takes the
+        # focus and Qt makes its first row current: nobody refuses by pressing Tab.
+        self.choices.itemSelectionChanged.connect(self._update)
         self.detail.textChanged.connect(self._update)
         self.retranslate()
         self.resize(620, 460)
@@ -69,11 +71,12 @@ class RefusalDialog(Retranslating, QDialog):
         self.setWindowTitle(self.tr("Refuse to sign"))
         self.heading.setText(self.tr("{0} refuses to sign. Why? The reason is recorded "
                                      "exactly as written here.").format(self.signatory))
-        row = self.choices.currentRow()
+        row = self._chosen_row()
         self.choices.clear()
         for text in self._presets():
             self.choices.addItem(text)
-        self.choices.setCurrentRow(row)
+        if row >= 0:
+            self.choices.setCurrentRow(row)
         self.choices.setAccessibleName(self.tr("Reason"))
         self.detail_label.setText(self.tr("&In your own words:"))
         self.refuse_button.setText(self.tr("Record the refusal"))
@@ -83,7 +86,7 @@ class RefusalDialog(Retranslating, QDialog):
     @property
     def reason(self) -> str:
         """The reason as it will be logged (the chosen line, then the words added)."""
-        row = self.choices.currentRow()
+        row = self._chosen_row()
         presets = self._presets()
         chosen = presets[row] if 0 <= row < len(presets) - 1 else ""
         detail = self.detail.toPlainText().strip()
@@ -91,6 +94,10 @@ class RefusalDialog(Retranslating, QDialog):
             any("\u4e00" <= c <= "\u9fff" for c in chosen) else \
             ": ".join(p for p in (chosen, detail) if p)
         return text[:MAX_REFUSAL_REASON]
+
+    def _chosen_row(self) -> int:
+        rows = self.choices.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
 
     def _update(self) -> None:
         self.refuse_button.setEnabled(bool(self.reason))
