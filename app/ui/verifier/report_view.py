@@ -71,9 +71,10 @@ class ReportView(Retranslating, QWidget):
         header = self.checks.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Subject and reason are sized to their contents up to a cap (_fit_columns): one long
+        # subject (a timestamp's id, a file name) must not push the message off the screen.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 260)
         header.setStretchLastSection(True)
         self.checks.currentItemChanged.connect(self._selected)
         self.details = QPlainTextEdit(self)
@@ -148,9 +149,19 @@ class ReportView(Retranslating, QWidget):
         for label in (self.outcome_label, self.facts_label):
             label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
 
+    def _fit_columns(self) -> None:
+        """Subject and reason as wide as their contents, each at most a fifth of the list."""
+        cap = max(120, self.checks.viewport().width() // 5)
+        header = self.checks.header()
+        for column in (2, 3):
+            wanted = max(self.checks.sizeHintForColumn(column),
+                         header.sectionSizeHint(column)) + 12
+            header.resizeSection(column, min(wanted, cap))
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit_labels()
+        self._fit_columns()
 
     def _facts(self, report: PackageReport) -> str:
         parts = [self.tr("Subject: {0}").format(report.subject),
@@ -180,9 +191,12 @@ class ReportView(Retranslating, QWidget):
                                     check_reason(check, language), check.message])
             item.setIcon(0, tone_icon(tone))
             item.setForeground(0, tone_colour(tone))
+            item.setToolTip(2, check.subject)
             item.setToolTip(3, check.message)
+            item.setToolTip(4, check.message)
             self.checks.addTopLevelItem(item)
         self.checks.blockSignals(False)
+        self._fit_columns()
         if 0 <= keep < self.checks.topLevelItemCount():
             self.checks.setCurrentItem(self.checks.topLevelItem(keep))
 

@@ -22,12 +22,14 @@ from tests.app.ui.test_workstation_drafting import enrol, open_draft
 TEMPLATE = "interrogation_transcript"
 
 
-def shoot(widget: QWidget, path: Path, qtbot: Any) -> None:
-    """Save ``widget`` as PNG after checking its texts and its pixels."""
+def shoot(widget: QWidget, path: Path, qtbot: Any, *, least: tuple[int, int] = (300, 200)
+          ) -> None:
+    """Save ``widget`` as PNG after checking its texts and its pixels (at least ``least``
+    pixels wide and high: a progress dialog is smaller than a window)."""
     QApplication.processEvents()
     assert glyph_problems(widget) == []
     image = widget.grab().toImage()
-    assert image.width() > 300 and image.height() > 200
+    assert image.width() > least[0] and image.height() > least[1]
     assert distinct_colours(image) > 8, "a flat picture: nothing was drawn"
     assert 0.001 < ink_fraction(image) < 0.5
     assert image.save(str(path))
