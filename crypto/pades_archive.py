@@ -14,6 +14,7 @@ import asyncio
 import io
 from datetime import datetime
 
+from cryptography import x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.validation import async_validate_pdf_timestamp
@@ -25,13 +26,29 @@ from crypto.pades_document import DocumentError, open_reader
 from crypto.pades_dss import ValidationMaterial
 from crypto.pades_timestamps import TimestampSource
 
-__all__ = ["ArchiveRenewalError", "async_renew_archive_timestamp", "renew_archive_timestamp"]
+__all__ = ["ArchiveRenewalError", "async_renew_archive_timestamp", "renew_archive_timestamp",
+           "renew_by"]
 
 
 class ArchiveRenewalError(CryptoError):
     """A renewal that cannot be made.  ``reason``: ``not_pdf``, ``no_doc_timestamp`` (the
     PDF has no B-LTA chain to extend), ``chain_broken`` (its newest document timestamp no
     longer verifies: too late to renew), ``timestamp_failed``, ``event_loop_running``."""
+
+
+def renew_by(pdf: bytes) -> datetime:
+    """When the certificate of the authority behind ``pdf``'s newest document timestamp
+    expires: the date by which it must be renewed (read only; nothing is verified here)."""
+    try:
+        reader = open_reader(pdf)
+        stamps = [s for s in reader.embedded_signatures if s.sig_object_type == "/DocTimeStamp"]
+        if not stamps:
+            raise ArchiveRenewalError("the PDF has no document timestamp",
+                                      reason="no_doc_timestamp")
+        newest = max(stamps, key=lambda s: s.signed_revision)
+        return x509.load_der_x509_certificate(newest.signer_cert.dump()).not_valid_after_utc
+    except (DocumentError, PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ArchiveRenewalError(f"not a readable sealed PDF: {exc}", reason="not_pdf") from exc
 
 
 async def async_renew_archive_timestamp(pdf: bytes, *, timestamps: TimestampSource,

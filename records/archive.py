@@ -18,7 +18,7 @@ from pathlib import Path
 
 from crypto.bagit import BagWriter
 from crypto.errors import BagError, CryptoError
-from crypto.pades_archive import renew_archive_timestamp
+from crypto.pades_archive import renew_archive_timestamp, renew_by
 from crypto.pades_timestamps import TimestampSource
 from crypto.verify_package import verify_package
 from crypto.verify_package_files import PackageFiles
@@ -26,7 +26,7 @@ from crypto.verify_report import PackageReport
 from records.errors import RecordError
 from records.site import WorkingSite
 
-__all__ = ["ArchiveError", "RenewedPackage", "renew_package"]
+__all__ = ["ArchiveError", "PackageDue", "RenewedPackage", "renew_package", "scan_packages"]
 
 _GENERATED = {"Bag-Software-Agent", "Bagging-Date", "Payload-Oxum"}
 _COPY_CHUNK = 1 << 20
@@ -52,6 +52,45 @@ class RenewedPackage:
     path: Path
     before: PackageReport
     after: PackageReport
+
+
+@dataclass(frozen=True)
+class PackageDue:
+    """One package found by :func:`scan_packages`: when it must be renewed, or why that
+    could not be read (``problem``)."""
+
+    path: Path
+    record_id: str
+    renew_by: datetime | None
+    problem: str = ""
+
+
+def _package_paths(root: Path) -> list[Path]:
+    if (root / "bagit.txt").is_file() or root.suffix == ".zip":
+        return [root]
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix == ".zip" and path.is_file():
+            found.append(path)
+        elif path.name == "bagit.txt":
+            found.append(path.parent)
+    return found
+
+
+def scan_packages(root: Path) -> list[PackageDue]:
+    """Every package under ``root`` (zips and bag directories) with the date its archive
+    timestamp must be renewed by, soonest first; unreadable ones last, with the reason.
+    Reads each sealed PDF only (fast): it is no verification."""
+    found: list[PackageDue] = []
+    for path in _package_paths(Path(root)):
+        try:
+            with PackageFiles(path) as files:
+                record_id = (files.info.get("Inkseal-Record-Id") or ("",))[0]
+                found.append(PackageDue(path, record_id, renew_by(files.read("record.pdf"))))
+        except (BagError, CryptoError, OSError) as exc:
+            found.append(PackageDue(path, "", None, str(exc)))
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(found, key=lambda d: (d.renew_by is None, d.renew_by or far, str(d.path)))
 
 
 def _rewrite(source: Path, dest: Path, timestamps: TimestampSource, site: WorkingSite,
