@@ -24,6 +24,8 @@ from records.link.events import (
 )
 from records.link.journal import Journal
 from records.link.messages import (
+    InkBatch,
+    InkClear,
     Message,
     RecordConfirm,
     RecordOffer,
@@ -37,22 +39,40 @@ from records.link.messages import (
 from records.link.peers import Side
 from records.link.pieces import PieceMap
 from records.link.protocol import LinkProtocol
-from records.link.upload import DEFAULT_CHUNK, UPLOAD_WINDOW, OutgoingUpload, UploadSource
+from records.link.upload import DEFAULT_CHUNK, LIVE_WINDOW, OutgoingUpload, UploadSource
 
-__all__ = ["STATUS_EVERY", "TerminalProtocol", "WorkstationProtocol"]
+__all__ = ["INK_QUIET_NS", "STATUS_EVERY", "TerminalProtocol", "WorkstationProtocol"]
 
 log = logging.getLogger(__name__)
 
-STATUS_EVERY = UPLOAD_WINDOW // 8
-"""The receiver reports upload progress after this many verified bytes (opening the window)."""
+STATUS_EVERY = 1 << 20
+"""The receiver reports upload progress after this many verified bytes (opening the window):
+often enough that the small window kept while ink is live still flows."""
+INK_QUIET_NS = 1_000_000_000
+"""Live ink counts as flowing until this long after the last ink message was queued."""
 
 
 class TerminalProtocol(LinkProtocol):
-    """The terminal's side: connects, verifies offers, uploads recordings."""
+    """The terminal's side: connects, verifies offers, uploads recordings.
+
+    Uploads yield to live ink: for ``INK_QUIET_NS`` after an ink message was queued, at most
+    ``LIVE_WINDOW`` upload bytes are out beyond the receiver's last report.
+    """
 
     def __init__(self, journal: Journal, **kwargs) -> None:
         super().__init__(Side.TERMINAL, journal, **kwargs)
         self.uploads: dict[str, OutgoingUpload] = {}
+        self._ink_at: int | None = None
+
+    def send(self, message: Message) -> int:
+        if isinstance(message, (InkBatch, InkClear)):
+            self._ink_at = self._clock()
+        return super().send(message)
+
+    @property
+    def ink_live(self) -> bool:
+        """True while live ink flows (an ink message was queued less than INK_QUIET_NS ago)."""
+        return self._ink_at is not None and self._clock() - self._ink_at < INK_QUIET_NS
 
     def start_upload(self, source: UploadSource, *, upload_id: str, name: str, media_type: str,
                      sha256: str, pieces: PieceMap,
@@ -153,9 +173,10 @@ class TerminalProtocol(LinkProtocol):
             upload.offset = None
 
     def _bulk(self) -> Message | None:
+        window = LIVE_WINDOW if self.ink_live else None
         for upload in list(self.uploads.values()):
             try:
-                chunk = upload.next_chunk()
+                chunk = upload.next_chunk(window)
             except UploadError as exc:
                 log.error("link terminal: %s", exc)
                 self.uploads.pop(upload.begin.upload_id)

@@ -9,6 +9,7 @@ import struct
 import pytest
 
 from records.link import LinkState, UploadFinished, UploadProgress, UploadStored
+from records.link.codec import decode_frame
 from records.link.messages import UploadBegin
 from records.link.pieces import PieceMap
 from records.link.upload_store import UploadStore
@@ -260,3 +261,40 @@ def test_a_file_is_mapped_in_one_pass_with_its_sha256(tmp_path):
     assert pieces.index_at(2 << 20) == 2 and pieces.index_at(5) is None
     assert pieces.whole_pieces((2 << 20) + 7) == (2, 2 << 20)
     assert PieceMap.unpack(pieces.pack()) == pieces
+
+
+# --- the upload yields to live ink -----------------------------------------------------------
+
+def _chunks_out(term) -> int:
+    """Upload chunks the terminal puts out now (the receiver reports nothing meanwhile)."""
+    count = 0
+    while (frame := term.next_frame()) is not None:
+        count += decode_frame(frame).kind == "upload.chunk"
+    return count
+
+
+def test_while_ink_flows_the_upload_keeps_only_a_small_window_out():
+    from records.link.ink import InkSample
+    from records.link.messages import InkBatch
+    from records.link.sides import INK_QUIET_NS
+    from records.link.upload import LIVE_WINDOW, UPLOAD_WINDOW
+
+    from .test_link_protocol import Pair
+
+    pair = Pair()
+    pair.connect()
+    pair.pump()
+    source = GeneratedSource(64 << 20)
+    pair.term.start_upload(source, upload_id="u", name="r.mkv", media_type="video/x-matroska",
+                           sha256="0" * 64, pieces=source.pieces())
+    pair.term.send(InkBatch(record_id="r", turn=1, stroke=0, first=0, samples=(
+        InkSample(x=1, y=2, pressure=3, tilt_x=0, tilt_y=0, device_time=0, host_ns=0),)))
+    _, w_events = pair.pump()  # the announcement reaches the workstation; nothing is sent yet
+    assert not any(isinstance(e, UploadStored) for e in w_events)
+    pair.ws.upload_ready("u", 0)
+    pair.term.receive(pair.ws.next_frame())
+    assert pair.term.ink_live
+    assert _chunks_out(pair.term) == LIVE_WINDOW >> 20  # ink flows: two chunks out at most
+    pair.clock.advance(INK_QUIET_NS / 1e9)
+    assert not pair.term.ink_live
+    assert _chunks_out(pair.term) == (UPLOAD_WINDOW - LIVE_WINDOW) >> 20  # the pen rests
