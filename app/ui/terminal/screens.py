@@ -34,9 +34,12 @@ def _button(parent: QWidget, shortcut: str | Qt.Key | None = None) -> QPushButto
     if shortcut:
         # An action, not the button's own shortcut: setText() replaces that with the text's
         # mnemonic on every language switch.
+        # Window-wide, so it works wherever the focus is (after a step the focus may sit in
+        # the header); Qt matches it only while its screen is the one shown, so the screens
+        # sharing Ctrl+Return never collide.
         action = QAction(parent)
         action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda: button.click() if button.isEnabled()
                                  and button.isVisible() else None)
         parent.addAction(action)
