@@ -1,4 +1,5 @@
-"""Keyboard use: every control of the window and of the drafting dialog is reached with Tab,
+"""Keyboard use: every control of the window (the document and the live view) and of the
+drafting dialog is reached with Tab,
 in the order they appear, and the main actions have shortcuts."""
 
 from __future__ import annotations
@@ -160,3 +161,20 @@ def test_a_date_is_picked_from_the_calendar_with_the_keyboard(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert editor.value() == "2004-03-16"
     assert editor.calendar is None
+
+
+def test_tab_reaches_the_live_view_and_ctrl_tab_switches_to_it(
+        window: WorkstationWindow, qtbot: Any, services: WorkstationServices) -> None:
+    with_record(window, qtbot, services)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+    qtbot.keyClick(window.tabs.tabBar(), Qt.Key.Key_Right)
+    assert window.tabs.currentWidget() is window.live
+    chain = tab_chain(window.cases.list, qtbot)
+    assert set(chain) == focusable(window)
+    assert window.signing.live.events in chain
+    qtbot.keyClick(window.signing.live.events, Qt.Key.Key_Tab,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.preview
