@@ -1,6 +1,6 @@
 """Keyboard use: every control of the window (the document and the live view) and of the
-drafting dialog is reached with Tab,
-in the order they appear, and the main actions have shortcuts."""
+drafting dialog is reached with Tab, in the order they appear, and the main actions have
+shortcuts."""
 
 from __future__ import annotations
 
