@@ -49,6 +49,7 @@ def certify(rig: Rig, qtbot: Any, secret: str = PASSPHRASE) -> CertifyDialog:
     return dialog
 
 
+@pytest.mark.slow
 def test_a_record_is_pushed_signed_in_turn_sealed_and_filed(rig: Rig, qtbot: Any,
                                                            services: WorkstationServices,
                                                            settings: Settings) -> None:
@@ -91,6 +92,7 @@ def test_a_record_is_pushed_signed_in_turn_sealed_and_filed(rig: Rig, qtbot: Any
     viewer.close()
 
 
+@pytest.mark.slow
 def test_a_refusal_at_the_terminal_is_recorded_and_the_record_still_sealed(
         qtbot: Any, settings: Settings, services: WorkstationServices, clock: Any) -> None:
     reason = "我不同意笔录所记载的内容"

@@ -28,6 +28,7 @@ def sealing_progress(window: QWidget) -> QProgressDialog | None:
     return shown[0] if shown else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_signing_screens(qtbot: Any, settings: Settings, services: WorkstationServices,
                              clock: Any, tmp_path: Path, language: str) -> None:
