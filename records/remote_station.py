@@ -62,7 +62,12 @@ from records.link import (
 )
 from records.link.log_lines import LogMirror, LogMirrorError
 from records.session_config import StationConfig
-from records.session_remote import StationBrain, TerminalSetup, recording_from_json
+from records.session_remote import (
+    StationBrain,
+    TerminalSetup,
+    recording_from_json,
+    recording_pieces,
+)
 from records.session_signing import TurnSigner
 from records.session_stations import StationClosing, TurnDriver, log_origin
 from records.session_types import SignatureOutcome, StationError, TurnRequest
@@ -343,6 +348,16 @@ class RemoteStation:
                 self._cond.wait(0.2)
 
     def _recording(self, closed: RecordClosed, timeout: float) -> RecordingSummary | None:
+        """The terminal's recording and its segment list, checked, then in the blob store.
+
+        The upload verified every piece of the recording against the map it announced; here
+        that map must be the recording's own segments (as the summary and the chained segment
+        list give them, which must agree): then the file is exactly those segments, contiguous
+        from byte 0, and is adopted by link without reading it again. Its whole SHA-256 stays
+        the terminal's word (its log's ``av.stopped``), checked when the blob is read and by
+        the verifier. A recording not cut along its segments is hashed whole before adoption,
+        and so is the segment list.
+        """
         if not closed.recording_upload:
             return None
         uploads = (closed.segments_upload, closed.recording_upload)
@@ -353,28 +368,42 @@ class RemoteStation:
             if not upload.ok or upload.path is None:
                 raise StationError(reason="upload_corrupt", zh="终端上传的录像校验失败",
                                    en=f"an upload of {self._name} does not match its SHA-256")
+        listing_upload, media_upload = stored
         try:
             data = json.loads(closed.summary)
-            listing_file, media_file = (self._adopt(u, name) for u, name in
-                                        zip(stored, (data["list_name"], data["name"])))
-            summary = recording_from_json(data, media_file, listing_file)
+            names = (str(data["list_name"]), str(data["name"]))
+            claimed = recording_from_json(data, media_upload.path, listing_upload.path)
         except (ValueError, KeyError, TypeError) as exc:
             raise StationError(reason="recording_summary", zh=f"录像说明无法读取：{exc}",
                                en=f"the recording's summary cannot be read: {exc}") from exc
-        listing = parse_segment_list(listing_file.read_text(encoding="utf-8"), path=listing_file)
+        listing = parse_segment_list(listing_upload.path.read_text(encoding="utf-8"),
+                                     path=listing_upload.path)
         ends = listing.end
-        if (summary.sha256 != stored[1].sha256 or summary.size != stored[1].size
-                or not listing.chain_ok or ends is None or ends.sha256 != summary.sha256
-                or [s.sha256 for s in listing.segments] != [s.sha256 for s in summary.segments]):
+        if (claimed.sha256 != media_upload.sha256 or claimed.size != media_upload.size
+                or not listing.chain_ok or ends is None or ends.sha256 != claimed.sha256
+                or [s.sha256 for s in listing.segments] != [s.sha256 for s in claimed.segments]):
             raise StationError(reason="recording_mismatch", zh="录像与其分段清单不符",
                                en=f"{self._name}'s recording does not match its segment list")
-        return summary
+        segments = recording_pieces(claimed)
+        cut_along_segments = (segments is not None
+                              and segments.sha256() == media_upload.pieces_sha256)
+        try:
+            listing_file = self._adopt(listing_upload, names[0], verified=False)
+            media_file = self._adopt(media_upload, names[1], verified=cut_along_segments)
+        except ValueError as exc:
+            raise StationError(reason="recording_summary", zh=f"录像说明无法读取：{exc}",
+                               en=f"the recording's summary cannot be read: {exc}") from exc
+        return dataclasses.replace(claimed, path=media_file, list_path=listing_file)
 
-    def _adopt(self, stored: UploadStored, name: str) -> Path:
-        """The verified upload in the blob store, and named ``name`` in the media directory."""
+    def _adopt(self, stored: UploadStored, name: str, *, verified: bool) -> Path:
+        """The upload in the blob store, and named ``name`` in the media directory;
+        ``verified``: its bytes are proven to be what its SHA-256 names (else hashed first)."""
         assert stored.path is not None
         if Path(name).name != name or not name:
             raise ValueError(f"not a file name: {name!r}")
+        if not verified and _file_sha256(stored.path) != stored.sha256:
+            raise StationError(reason="upload_corrupt", zh="终端上传的录像校验失败",
+                               en=f"the upload {name} of {self._name} does not match its SHA-256")
         source = stored.path
         if self.blobs is not None:
             source = _into_blobs(self.blobs, stored.path, stored.sha256)
@@ -390,9 +419,17 @@ class RemoteStation:
         return target
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _into_blobs(blobs: BlobStore, path: Path, sha256: str) -> Path:
-    """Link a file whose SHA-256 the upload verified into the blob store without reading it
-    again (a copy, hashed again, when the store is on another file system)."""
+    """Link a file whose bytes are proven to be ``sha256``'s into the blob store without
+    reading it again (a copy, hashed again, when the store is on another file system)."""
     target = blobs.path_for(sha256)
     if target.is_file():
         return target

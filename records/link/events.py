@@ -135,7 +135,13 @@ class UploadData(LinkEvent):
 @dataclass(frozen=True)
 class UploadStored(LinkEvent):
     """(workstation) An upload is complete on disk, every piece checked against the declared
-    map; ``sha256`` is the whole file's as declared (``ok`` False: the upload failed)."""
+    map (``ok`` False: the upload failed).
+
+    What that proves, precisely: the file is the pieces of the map in order, contiguous from
+    byte 0 to ``size``, each piece's SHA-256 as the map lists it, and the map's own SHA-256 is
+    ``pieces_sha256``. ``sha256`` (the whole file's) is the sender's word, not recomputed here:
+    whoever needs it proven binds ``pieces_sha256`` to a piece list it trusts (a recording's
+    logged segments) or hashes the file."""
 
     upload_id: str
     ok: bool
@@ -143,3 +149,4 @@ class UploadStored(LinkEvent):
     size: int
     sha256: str
     reason: str
+    pieces_sha256: str = ""

@@ -2,9 +2,11 @@
 
 Each upload lives as ``<id>.part`` (bytes verified so far, written strictly in order) beside
 ``<id>.json`` and ``<id>.pieces`` (what was announced, with its piece map). Every piece of a
-chunk is written only after its SHA-256 matched the map: one hashing pass, and the whole file
-is verified through the map (whose own SHA-256 the announcement carries). When the last piece
-is in, the part file is flushed and renamed to ``<id>.bin``. After a restart the pieces
+chunk is written only after its SHA-256 matched the map: one hashing pass. When the last piece
+is in, the part file is flushed (once: a cut or a crash costs nothing, since a part file is
+checked again when taken up) and renamed to ``<id>.bin``: the file is then exactly the map's
+pieces, in order and contiguous, and the map is the one whose SHA-256 the announcement carries.
+The whole file's SHA-256 is not recomputed (see ``UploadStored``). After a restart the pieces
 already on disk are checked again, once, and a torn last piece is cut off.
 
 Not thread-safe: the workstation endpoint calls it from one ordered worker thread.
@@ -38,6 +40,7 @@ class WriteResult:
     finished: bool = False
     ok: bool = False
     sha256: str = ""
+    pieces_sha256: str = ""
     path: Path | None = None
 
 
@@ -154,7 +157,7 @@ class UploadStore:
         # Every piece matched the map, and the map its announced hash: the file is verified.
         os.replace(part, done)
         return WriteResult(have=o.have, complete=True, finished=True, ok=True,
-                           sha256=o.begin.sha256, path=done)
+                           sha256=o.begin.sha256, pieces_sha256=o.begin.pieces_sha256, path=done)
 
     def close(self) -> None:
         """Close the part files (they stay on disk to be taken up later)."""

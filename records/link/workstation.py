@@ -258,6 +258,7 @@ class WorkstationEndpoint(LinkEndpoint):
         with self._lock:
             proto: WorkstationProtocol = self._proto  # type: ignore[assignment]
             proto.upload_finished(upload_id, result.ok, result.have, result.sha256, reason)
-        stored = UploadStored(upload_id, result.ok, result.path, result.have, result.sha256, reason)
+        stored = UploadStored(upload_id, result.ok, result.path, result.have, result.sha256, reason,
+                              result.pieces_sha256)
         log.info("link workstation: %r", stored)
         self._emit(stored)
