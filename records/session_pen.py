@@ -15,8 +15,9 @@ index in the turn, ``stroke``, ``first`` sample index), its non-biometric facts 
 per-turn random nonce and the batch's canonical bytes.  The samples themselves, the nonce and
 every batch of the turn form the turn's :class:`~crypto.evidence_pen.PenOpening`, which the
 station encrypts for the archive key (in the evidence bundle, or in ``pen.sealed`` for a turn
-that ends unsigned).  The live ink listener still gets every row as it is batched (the link
-mirrors it over TLS; that is transport, not the log).
+that ends unsigned).  The live ink listener gets every row too, sooner: in live batches of at
+most :data:`LIVE_US` of sample time, each inside one log batch (the link mirrors them over TLS
+and the workstation's live panel draws them; that is transport, not the log).
 
 Each row is ``[t_us, x, y, pressure, touching, tilt_x, tilt_y, device_time, sequence]``:
 session-clock microseconds (the log's ``mono_us`` timeline), device units, and the device's
@@ -33,10 +34,12 @@ from typing import Any
 from crypto.evidence_pen import NONCE_BYTES, PEN_ROW, PenBatch, PenOpening, report_commitment
 from devices.pen import PenSample
 
-__all__ = ["BATCH_SAMPLES", "BATCH_US", "PEN_ROW", "PenCapture", "pen_row"]
+__all__ = ["BATCH_SAMPLES", "BATCH_US", "LIVE_US", "PEN_ROW", "PenCapture", "pen_row"]
 
 BATCH_US = 100_000
 BATCH_SAMPLES = 150
+LIVE_US = 16_000
+"""Live ink goes out once it spans this much sample time (about one screen frame)."""
 
 LogWriter = Callable[[str, Mapping[str, Any]], None]
 InkListener = Callable[[Mapping[str, Any]], None]
@@ -67,6 +70,7 @@ class PenCapture:
         self._samples: list[PenSample] = []
         self._batch: list[PenSample] = []
         self._batch_first = 0        # index in the attempt of the batch's first sample
+        self._live = 0               # rows of the open batch already sent live
         self._strokes = 0            # pen-down runs in this attempt
         self._total = 0              # samples over all attempts
         self._logged: list[PenBatch] = []   # every batch of the turn, in log order
@@ -94,6 +98,19 @@ class PenCapture:
             self._batch.append(sample)
             self._samples.append(sample)
             self._total += 1
+            if (sample.t_ns - self._batch[self._live].t_ns) // 1000 >= LIVE_US:
+                self._send_live_locked()
+
+    def _send_live_locked(self) -> None:
+        """The open batch's rows not yet sent live, to the live ink listener."""
+        batch = self._batch
+        if self._live >= len(batch):
+            return
+        stroke = self._strokes if batch[0].touching else None
+        self._on_ink({"field": self.field, "attempt": self._attempt, "stroke": stroke,
+                      "first": self._batch_first + self._live, "batch": len(self._logged),
+                      "rows": [pen_row(s) for s in batch[self._live:]]})
+        self._live = len(batch)
 
     def flush(self) -> None:
         """Log the open batch now (before a clear, an accept, or the end of the turn)."""
@@ -104,15 +121,15 @@ class PenCapture:
         batch = self._batch
         if not batch:
             return
+        self._send_live_locked()
         self._batch = []
+        self._live = 0
         rows = [pen_row(s) for s in batch]
         stroke = self._strokes if batch[0].touching else None
         logged = PenBatch(self.field, self._attempt, len(self._logged), stroke,
                           self._batch_first, tuple(tuple(r) for r in rows))
         self._logged.append(logged)
         self._write("pen.batch", logged.log_data(self._nonce))
-        self._on_ink({"field": self.field, "attempt": self._attempt, "stroke": stroke,
-                      "first": self._batch_first, "batch": logged.batch, "rows": rows})
 
     def seal_report(self, report: bytes) -> dict[str, Any]:
         """An undecodable pad report as its ``pen.event`` may show it: length, index and

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from crypto.evidence_pen import PenOpening, report_commitment
 from devices.pen import PenButtons, PenSample
-from records.session_pen import BATCH_SAMPLES, BATCH_US, PenCapture, pen_row
+from records.session_pen import BATCH_SAMPLES, BATCH_US, LIVE_US, PenCapture, pen_row
 
 NONCE = bytes(range(32))
 
@@ -59,6 +59,14 @@ def test_every_sample_is_batched_once_in_bounded_single_state_batches(steps) -> 
     assert [row for ink in sink.ink for row in ink["rows"]] == [pen_row(s) for s in samples]
     assert [b.first for b in batches] == \
         [sum(len(x.rows) for x in batches[:i]) for i in range(len(batches))]
+    # Live ink goes out within about a frame: no row waits once LIVE_US of sample time has
+    # passed since the first row held back, and each live batch lies inside one log batch.
+    for ink in sink.ink:
+        rows, logged = ink["rows"], batches[ink["batch"]]
+        assert all(r[0] - rows[0][0] < LIVE_US for r in rows[:-1])
+        at = ink["first"] - logged.first
+        assert [list(r) for r in logged.rows[at:at + len(rows)]] == rows
+        assert ink["stroke"] == logged.stroke
     for batch in batches:
         rows = batch.rows
         assert len({r[4] for r in rows}) == 1
