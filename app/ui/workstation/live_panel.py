@@ -15,7 +15,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -98,8 +98,17 @@ class LivePanel(Retranslating, QWidget):
         self._followed: list[Any] = []
         self._tapped: set[str] = set()  # stations whose pages come from the page tap
         self.remote: Any = None  # the terminal across the link whose state is shown
+        self.status_timer: QTimer | None = None  # polls the link's state while it is shown
         self._started = time.monotonic()
         self.retranslate()
+
+    def stop_following(self) -> None:
+        """Forget the terminal across the link and stop polling its state (window closing)."""
+        self.remote = None
+        timer, self.status_timer = self.status_timer, None
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
 
     # -- what it follows ------------------------------------------------------------------
     def follow(self, station: SigningStation) -> None:

@@ -98,16 +98,20 @@ def _poll_status(panel: LivePanel, remote: RemoteStation) -> None:
     the link is down for good."""
     from records.link.status import LinkState, describe_status
 
+    panel.stop_following()  # the terminal followed before, if any
     panel.remote = remote
     timer = QTimer(panel)
     timer.setInterval(STATUS_MS)
+    panel.status_timer = timer
 
     def show() -> None:
         endpoint = remote.endpoint
         status = endpoint.status if endpoint is not None else None
         if status is None or panel.remote is not remote or status.state is LinkState.DOWN:
             timer.stop()
-            timer.deleteLater()
+            if panel.status_timer is timer:
+                panel.status_timer = None
+                timer.deleteLater()
             if panel.remote is remote:
                 panel.set_link_state(None if status is None else QCoreApplication.translate(
                     "LivePanel", "Link: {0}").format(describe_status(status,

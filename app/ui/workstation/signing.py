@@ -325,6 +325,7 @@ class SigningController(QObject):
 
     def shutdown(self) -> None:
         """After the ops have ended: close the session (stations, logs, timestamps)."""
+        self.live.stop_following()
         session, self.session = self.session, None
         if session is not None:
             session.close()

@@ -45,10 +45,12 @@ def english_again(ui_app: QApplication) -> Iterator[None]:
 def no_timer_left_running(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> Iterator[None]:
     """Fail a test that leaves a QTimer of ours running (napari's dangling-timer check)."""
     started: list[QTimer] = []
+    where: dict[int, str] = {}
     original_start = QTimer.start
 
     def tracked_start(self: QTimer, *args: Any) -> None:
         started.append(self)
+        where[id(self)] = "".join(traceback.format_stack(limit=5)[:-1])
         original_start(self, *args)
 
     def tracked_single_shot(msec: int, *args: Any) -> None:
@@ -64,9 +66,11 @@ def no_timer_left_running(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> Iterat
     yield
     QApplication.processEvents()
     running = [t for t in started if shiboken6.isValid(t) and t.isActive()]
+    described = [f"{type(t.parent()).__name__ if t.parent() else 'no parent'}, every "
+                 f"{t.interval()} ms, started at\n{where.get(id(t), '?')}" for t in running]
     for timer in running:
         timer.stop()
-    assert not running, f"test left {len(running)} QTimer(s) running"
+    assert not running, f"test left {len(running)} QTimer(s) running: " + "\n".join(described)
 
 
 class QThreadTracker:
