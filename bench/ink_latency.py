@@ -10,8 +10,8 @@ Samples enter where real ones do:
   - terminal, 200 Hz and 1000 Hz: the same turn, after the take, fed steady synthetic strokes
     at that rate by a thread calling the station's pen capture (what the pad's reader calls);
   - live panel: the workstation window (its live tab in front), fed as the link feeds it:
-    samples at the rate go through the station's PenCapture (stroke batches of up to 100 ms,
-    logged to a real capture log), become link ``InkBatch`` messages as the terminal sends
+    samples at the rate go through the station's PenCapture (live ink every 16 ms of a
+    stroke, logged in batches of up to 100 ms to a real capture log), become link ``InkBatch`` messages as the terminal sends
     them, and reach the panel through ``follow_remote``'s listener (the link's thread) and the
     bridge.  The TLS transport itself is not in this figure (bench/link.py measures it).
 "Painted" is when the paint event that covered the sample's pixel finished (InkCanvas keeps
@@ -103,8 +103,8 @@ def show(result: dict) -> None:
     live, fine = by.get("live-200"), by.get("live-200-16ms")
     if live and fine:
         print(f"   live panel: {live['fps']:.1f} ink frames/s from {live['batches_per_s']:.1f} "
-              f"link batches/s as the terminal sends them (its station's ink events: every "
-              f"100 ms of a stroke and at each pen-down/up); {fine['fps']:.1f} frames/s from "
+              f"link batches/s as the terminal sends them (its station's live ink: every "
+              f"16 ms of a stroke and at each pen-down/up); {fine['fps']:.1f} frames/s from "
               f"{fine['batches_per_s']:.1f} batches/s in the link's 16 ms batches; latency "
               f"is from a batch reaching the workstation to its pixels painted")
 
