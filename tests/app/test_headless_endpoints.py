@@ -12,6 +12,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,13 +34,19 @@ class Process:
         self.proc = subprocess.Popen([sys.executable, "-m", "app", *args], cwd=REPO, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.err: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        self.out: list[str] = []
+        # One reader per pipe and nothing else reading them (communicate() would take lines
+        # the reader then never sees).
+        self._readers = [threading.Thread(target=self._read, args=(pipe, lines), daemon=True)
+                         for pipe, lines in ((self.proc.stderr, self.err),
+                                             (self.proc.stdout, self.out))]
+        for reader in self._readers:
+            reader.start()
 
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.err.append(line)
+    @staticmethod
+    def _read(pipe: Any, lines: list[str]) -> None:
+        for line in pipe:
+            lines.append(line)
 
     def wait_for(self, words: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
@@ -53,14 +60,15 @@ class Process:
         raise AssertionError(f"no {words!r} in:\n{''.join(self.err)}")
 
     def finish(self, timeout: float) -> tuple[int, str]:
-        out, _ = self.proc.communicate(timeout=timeout)
-        self._reader.join(5)
-        return self.proc.returncode, out
+        self.proc.wait(timeout=timeout)
+        for reader in self._readers:
+            reader.join(5)
+        return self.proc.returncode, "".join(self.out)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.communicate()
+            self.proc.wait()
 
 
 @pytest.mark.slow

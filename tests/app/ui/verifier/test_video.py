@@ -96,4 +96,13 @@ def test_the_logged_photo_is_the_frame_recorded_at_that_instant(
         finally:
             frames.decoder.close()
         best = min(candidates, key=candidates.__getitem__)
-        assert abs(best - moment) < 1.5 / 15, (field, moment, candidates)
+        typical = sorted(candidates.values())[len(candidates) // 2]
+        if candidates[best] < 0.7 * typical:  # one frame stands out: it is the photo
+            assert abs(best - moment) < 1.5 / 15, (field, moment, candidates)
+        else:
+            # No frame of the recording is the photo: only allowed when the recorder logged
+            # that it dropped video frames there (a loaded machine), never silently.
+            dropped = [e.data for e in verified.timeline if e.station == ink.station
+                       and e.log_kind == "av.event" and e.data.get("type") == "dropped"
+                       and abs(e.data.get("at_ms", -10**9) / 1000 - moment) < 1.0]
+            assert dropped, (field, moment, candidates)
