@@ -7,7 +7,9 @@ is in, the part file is flushed (once: a cut or a crash costs nothing, since a p
 checked again when taken up) and renamed to ``<id>.bin``: the file is then exactly the map's
 pieces, in order and contiguous, and the map is the one whose SHA-256 the announcement carries.
 The whole file's SHA-256 is not recomputed (see ``UploadStored``). After a restart the pieces
-already on disk are checked again, once, and a torn last piece is cut off.
+already on disk are checked again, once, and a torn last piece is cut off. While chunks come
+in, the part file is written back and dropped from the page cache behind the writer
+(``records.link.write_behind``): a recording is not read again soon.
 
 Not thread-safe: the workstation endpoint calls it from one ordered worker thread.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 from records.link.errors import UploadError
 from records.link.messages import UploadBegin
 from records.link.pieces import PieceMap
+from records.link.write_behind import WriteBehind
 
 __all__ = ["StoredUpload", "UploadStore", "WriteResult", "check_pieces"]
 
@@ -59,6 +62,7 @@ class _Open:
     def __init__(self, begin: UploadBegin, fd: int, have: int, piece: int) -> None:
         self.begin, self.fd, self.have, self.piece = begin, fd, have, piece
         self.pieces = begin.piece_map()
+        self.behind = WriteBehind(fd, have)
 
 
 class UploadStore:
@@ -140,6 +144,7 @@ class UploadStore:
             view = view[os.write(o.fd, view):]
         o.have += len(data)
         o.piece += count
+        o.behind.wrote(o.have)
         return WriteResult(have=o.have, complete=o.have == o.begin.size)
 
     def finish(self, upload_id: str) -> WriteResult | None:
