@@ -65,6 +65,29 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def thread_cpu() -> dict[str, tuple[float, int]]:
+    """CPU seconds and minor page faults of each thread of this process so far, by thread
+    name (pool threads of one pool summed; threads Python did not start counted as "other")."""
+    names = {t.native_id: t.name.rsplit("_", 1)[0] for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, tuple[float, int]] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        name = names.get(int(task.name), "other")
+        cpu, faults = out.get(name, (0.0, 0))
+        out[name] = (cpu + (int(fields[11]) + int(fields[12])) / tick, faults + int(fields[7]))
+    return out
+
+
+def thread_delta(before: dict[str, tuple[float, int]],
+                 after: dict[str, tuple[float, int]]) -> dict[str, tuple[float, int]]:
+    return {name: (cpu - before.get(name, (0.0, 0))[0], faults - before.get(name, (0.0, 0))[1])
+            for name, (cpu, faults) in after.items()}
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -100,7 +123,7 @@ def terminal_process(address, identity: LinkIdentity, ca_path: str, state_dir: s
             if command == "stop":
                 break
             if command == "cpu":
-                conn.send(("cpu", cpu_seconds()))
+                conn.send(("cpu", cpu_seconds(), thread_cpu()))
             if command == "ink":
                 seconds, turn = args
                 conn.send(("ink-sent", draw(term, seconds, turn)))
@@ -272,6 +295,8 @@ def main() -> int:
     parser.add_argument("--ink-seconds", type=float, default=10.0)
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--threads", action="store_true",
+                        help="print the CPU per GB of each thread of both ends in each round")
     parser.add_argument("--dir", type=Path, default=None, help="scratch directory (default: /tmp)")
     args = parser.parse_args()
 
@@ -331,15 +356,23 @@ def main() -> int:
             (scratch / "plain-copy.bin").unlink()
             expected = len(arrivals.stored) + 1
             parent.send(("cpu",))
-            _, term_cpu0 = parent.recv()
-            ws_cpu0 = cpu_seconds()
+            _, term_cpu0, term_threads0 = parent.recv()
+            ws_cpu0, ws_threads0 = cpu_seconds(), thread_cpu()
             parent.send(("upload", str(recording), digest, packed))
             _, started = parent.recv()
             arrivals.wait(lambda n=expected: len(arrivals.stored) >= n, timeout=600)
-            ws_cpu = cpu_seconds() - ws_cpu0
+            ws_cpu, ws_threads = cpu_seconds() - ws_cpu0, thread_delta(ws_threads0, thread_cpu())
             parent.send(("cpu",))
-            _, term_cpu1 = parent.recv()
+            _, term_cpu1, term_threads1 = parent.recv()
             link_cpu.append(ws_cpu + term_cpu1 - term_cpu0)
+            if args.threads:
+                gb = size / 1e9
+                for side, threads in (("terminal", thread_delta(term_threads0, term_threads1)),
+                                      ("workstation", ws_threads)):
+                    busy = sorted(((v, f, k) for k, (v, f) in threads.items() if v >= 0.01 * gb),
+                                  reverse=True)
+                    print(f"    round {_round + 1} {side}, by thread: CPU s/GB (minor faults/GB): "
+                          + ", ".join(f"{k} {v / gb:.2f} ({f / gb:.0f})" for v, f, k in busy))
             end, stored = arrivals.stored[-1]
             assert stored.ok and stored.sha256 == digest, stored
             stored.path.unlink()
