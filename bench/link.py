@@ -1,6 +1,8 @@
 """Link benchmark: live ink latency and loss, and upload throughput against a plain TLS copy.
 
-Run from the repository root: ``.venv/bin/python bench/link.py [--ink-seconds 10] [--size-mb 1024]``
+Run from the repository root: ``.venv/bin/python bench/link.py [--ink-seconds 10] [--size-mb 1024]
+[--threads]``; ``--threads`` also prints, per round, the CPU seconds and minor page faults per GB
+of every thread of both link ends and the plain copy's client and server CPU apart.
 
 The workstation endpoint runs in this process and the terminal in a child process (two
 interpreters, as on two machines), both on loopback with mutual TLS 1.3 and a throwaway site CA.
