@@ -229,17 +229,23 @@ class SigningStation:
                                  "start_signing")
             self._pen = PenCapture(request.field_name, self._write,
                                    lambda data: self._publish(StationEventKind.INK, **data))
-            try:
-                pad = open_turn_pad(self.config, request, self._clock, self._pen.add,
-                                    self._pad_event, self._write)
-            except DeviceError as exc:
-                raise self._fail(f"pad_{exc.reason}", f"无法打开签名板：{exc}",
-                                 f"cannot open the signature pad: {exc}", "start_signing") from exc
+            pad = self._open_pad(request)
             self._pad = pad
             if pad.info.simulated:
                 self._simulated.add("pad")
             pad.start()
             self._set_state(TurnState.SIGNING)
+
+    def _open_pad(self, request: TurnRequest) -> Pad:
+        """The turn's pad, feeding the turn's pen capture, logged and showing the prompt (under
+        the lock; a station with another pen source overrides this one step)."""
+        assert self._pen is not None
+        try:
+            return open_turn_pad(self.config, request, self._clock, self._pen.add,
+                                 self._pad_event, self._write)
+        except DeviceError as exc:
+            raise self._fail(f"pad_{exc.reason}", f"无法打开签名板：{exc}",
+                             f"cannot open the signature pad: {exc}", "start_signing") from exc
 
     def _pad_event(self, event: PadEvent) -> None:
         request, pen = self._request, self._pen

@@ -29,7 +29,7 @@ from app.ui.terminal.os_pen import ScreenPad
 from devices.pen import Pad, PenSample
 from records.session import SigningStation
 from records.session_pen import PenCapture
-from records.session_types import StationEventKind, TurnRequest, TurnState
+from records.session_types import TurnRequest
 
 __all__ = ["PadOpened", "ScreenChoice", "ScreenFeed", "ScreenStation"]
 
@@ -109,28 +109,12 @@ class ScreenStation(SigningStation):
                 feed.page(page)
 
     # --- the screen as the turn's pad ----------------------------------------------------
-    def start_signing(self) -> None:
+    def _open_pad(self, request: TurnRequest) -> Pad | ScreenPad:
         """The station's step; with a screen source chosen, the screen is the pad."""
         choice = self._screen
         if choice is None:
-            super().start_signing()
-            return
-        with self._lock:
-            request = self._need("start signing", TurnState.READING)
-            self.page_hidden()
-            unseen = sorted(set(range(1, request.pages + 1)) - self._seen)
-            if unseen:
-                raise self._fail("pages_not_shown", f"签名前须阅看全部页面，未显示：{unseen}",
-                                 f"every page must be shown before signing; not shown: {unseen}",
-                                 "start_signing")
-            self._pen = PenCapture(request.field_name, self._write,
-                                   lambda data: self._publish(StationEventKind.INK, **data))
-            pad = self._open_screen_pad(choice, request)
-            self._pad = pad
-            if pad.info.simulated:
-                self._simulated.add("pad")
-            pad.start()
-            self._set_state(TurnState.SIGNING)
+            return super()._open_pad(request)
+        return self._open_screen_pad(choice, request)
 
     def _open_screen_pad(self, choice: ScreenChoice, request: TurnRequest) -> ScreenPad:
         pad = ScreenPad(choice.source, choice.area, choice.device, clock=self._clock,
