@@ -19,7 +19,8 @@ from typing import BinaryIO
 from crypto.bagit import decode_manifest_path, hash_stream, safe_member
 from crypto.errors import BagError
 
-__all__ = ["PROBLEM_TEXT", "BagProblem", "BagReport", "validate_bag", "read_bag_info"]
+__all__ = ["PROBLEM_TEXT", "BagProblem", "BagReport", "open_zipped_bag", "validate_bag",
+           "read_bag_info"]
 
 
 #: What each problem means, for people: English and Simplified Chinese.
@@ -71,6 +72,23 @@ class BagReport:
         return not self.problems
 
 
+def open_zipped_bag(path: Path, what: str = "bag") -> tuple[zipfile.ZipFile, str]:
+    """The zip holding a bag and the bag's top directory in it (``"name/"``); ``BagError``
+    (``not_a_bag``) when it is no zip or holds anything but one top directory.  ``what`` names
+    the bag in the message (a bag, a package)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise BagError(f"{path} is neither a {what} directory nor a zip: {exc}",
+                       reason="not_a_bag", path=str(path)) from exc
+    tops = {n.split("/", 1)[0] for n in archive.namelist()}
+    if len(tops) != 1:
+        archive.close()
+        raise BagError(f"{path}: a zipped bag holds exactly one top directory",
+                       reason="not_a_bag", path=str(path))
+    return archive, tops.pop() + "/"
+
+
 class _Source:
     """A bag's files, from a directory or from inside a zip."""
 
@@ -99,16 +117,7 @@ class _Source:
                     self.files[rel] = full.stat().st_size
 
     def _scan_zip(self) -> None:
-        try:
-            self._zip = zipfile.ZipFile(self.path)
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise BagError(f"{self.path} is neither a bag directory nor a zip: {exc}",
-                           reason="not_a_bag", path=str(self.path)) from exc
-        tops = {n.split("/", 1)[0] for n in self._zip.namelist()}
-        if len(tops) != 1:
-            raise BagError(f"{self.path}: a zipped bag holds exactly one top directory",
-                           reason="not_a_bag", path=str(self.path))
-        self._prefix = tops.pop() + "/"
+        self._zip, self._prefix = open_zipped_bag(self.path)
         for member in self._zip.infolist():
             rel = member.filename[len(self._prefix):]
             if member.is_dir() or not rel:

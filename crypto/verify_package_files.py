@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from crypto.bagit import decode_manifest_path, safe_member
-from crypto.bagit_validate import read_bag_info
+from crypto.bagit_validate import open_zipped_bag, read_bag_info
 from crypto.errors import BagError
 from crypto.pades_report import Check, Verdict
 
@@ -114,16 +114,7 @@ class PackageFiles:
                         continue
                     self.files[full.relative_to(self.path).as_posix()] = full.stat().st_size
         else:
-            try:
-                self._zip = zipfile.ZipFile(self.path)
-            except (OSError, zipfile.BadZipFile) as exc:
-                raise BagError(f"{self.path} is neither a package directory nor a zip: {exc}",
-                               reason="not_a_bag", path=str(self.path)) from exc
-            tops = {n.split("/", 1)[0] for n in self._zip.namelist()}
-            if len(tops) != 1:
-                raise BagError(f"{self.path}: a zipped bag holds exactly one top directory",
-                               reason="not_a_bag", path=str(self.path))
-            self._prefix = tops.pop() + "/"
+            self._zip, self._prefix = open_zipped_bag(self.path, "package")
             for member in self._zip.infolist():
                 rel = member.filename[len(self._prefix):]
                 if not member.is_dir() and rel:
