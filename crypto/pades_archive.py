@@ -13,18 +13,20 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import datetime
+from typing import Any
 
-from cryptography import x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.validation import async_validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from crypto.errors import CryptoError
 from crypto.pades_document import DocumentError, open_reader
 from crypto.pades_dss import ValidationMaterial
 from crypto.pades_timestamps import TimestampSource
+from crypto.verify_pdf_archive import certificate_expiry
 
 __all__ = ["ArchiveRenewalError", "async_renew_archive_timestamp", "renew_archive_timestamp",
            "renew_by"]
@@ -36,18 +38,26 @@ class ArchiveRenewalError(CryptoError):
     longer verifies: too late to renew), ``timestamp_failed``, ``event_loop_running``."""
 
 
-def renew_by(pdf: bytes) -> datetime:
-    """When the certificate of the authority behind ``pdf``'s newest document timestamp
-    expires: the date by which it must be renewed (read only; nothing is verified here)."""
+def _newest_doc_timestamp(pdf: bytes) -> tuple[Any, EmbeddedPdfSignature]:
+    """The PDF's reader and its newest document timestamp (``not_pdf``, ``no_doc_timestamp``)."""
     try:
         reader = open_reader(pdf)
         stamps = [s for s in reader.embedded_signatures if s.sig_object_type == "/DocTimeStamp"]
-        if not stamps:
-            raise ArchiveRenewalError("the PDF has no document timestamp",
-                                      reason="no_doc_timestamp")
-        newest = max(stamps, key=lambda s: s.signed_revision)
-        return x509.load_der_x509_certificate(newest.signer_cert.dump()).not_valid_after_utc
     except (DocumentError, PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ArchiveRenewalError(f"not a readable PDF: {exc}", reason="not_pdf") from exc
+    if not stamps:
+        raise ArchiveRenewalError("the PDF has no document timestamp: it was never sealed to "
+                                  "PAdES B-LTA", reason="no_doc_timestamp")
+    return reader, max(stamps, key=lambda s: s.signed_revision)
+
+
+def renew_by(pdf: bytes) -> datetime:
+    """When the certificate of the authority behind ``pdf``'s newest document timestamp
+    expires: the date by which it must be renewed (read only; nothing is verified here)."""
+    _, newest = _newest_doc_timestamp(pdf)
+    try:
+        return certificate_expiry(newest)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ArchiveRenewalError(f"not a readable sealed PDF: {exc}", reason="not_pdf") from exc
 
 
@@ -57,16 +67,8 @@ async def async_renew_archive_timestamp(pdf: bytes, *, timestamps: TimestampSour
     """``pdf`` with the newest document timestamp's validation data and a new document
     timestamp from ``timestamps`` appended as incremental updates (the newest timestamp is
     checked as of ``at``, now by default)."""
-    try:
-        reader = open_reader(pdf)
-        stamps = [s for s in reader.embedded_signatures if s.sig_object_type == "/DocTimeStamp"]
-    except (DocumentError, PdfError, ValueError, KeyError, TypeError) as exc:
-        raise ArchiveRenewalError(f"not a readable PDF: {exc}", reason="not_pdf") from exc
-    if not stamps:
-        raise ArchiveRenewalError("the PDF has no document timestamp: it was never sealed to "
-                                  "PAdES B-LTA", reason="no_doc_timestamp")
+    reader, newest = _newest_doc_timestamp(pdf)
     context = trust.validation_context(at=at, revocation_mode="soft-fail")
-    newest = max(stamps, key=lambda s: s.signed_revision)
     try:
         status = await async_validate_pdf_timestamp(newest, validation_context=context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:

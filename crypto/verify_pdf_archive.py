@@ -33,8 +33,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from crypto.pades_report import Check, Verdict
 
-__all__ = ["RENEWAL_NOTICE", "ArchiveProof", "ContextAt", "check_doc_timestamps",
-           "expired_since"]
+__all__ = ["RENEWAL_NOTICE", "ArchiveProof", "ContextAt", "certificate_expiry",
+           "check_doc_timestamps", "expired_since"]
 
 RENEWAL_NOTICE = timedelta(days=365)
 """How long before the newest timestamp authority certificate expires the report warns."""
@@ -71,8 +71,9 @@ def expired_since(indication: str) -> bool:
     return indication.lower() in _EXPIRY_INDICATIONS
 
 
-def _not_after(stamp: EmbeddedPdfSignature) -> datetime:
-    return x509.load_der_x509_certificate(stamp.signer_cert.dump()).not_valid_after_utc
+def certificate_expiry(sig: EmbeddedPdfSignature) -> datetime:
+    """When the certificate that made ``sig`` (a signature or a timestamp) expires."""
+    return x509.load_der_x509_certificate(sig.signer_cert.dump()).not_valid_after_utc
 
 
 async def check_doc_timestamps(pdf: bytes, stamps: list[EmbeddedPdfSignature],
@@ -105,10 +106,11 @@ async def check_doc_timestamps(pdf: bytes, stamps: list[EmbeddedPdfSignature],
         if not (status.intact and status.valid and status.trusted):
             problem = ("digest_mismatch" if not status.intact else "timestamp_invalid",
                        f"the document timestamp does not verify {when}")
-            if status.intact and status.valid and moment is None and at > _not_after(ts):
+            expiry = certificate_expiry(ts)
+            if status.intact and status.valid and moment is None and at > expiry:
                 problem = ("archive_timestamp_expired",
                            f"the document timestamp's authority certificate expired on "
-                           f"{_not_after(ts):%Y-%m-%d}: the archive timestamp was not renewed "
+                           f"{expiry:%Y-%m-%d}: the archive timestamp was not renewed "
                            "in time, so the record no longer proves itself after that date")
         elif not contents_intact(pdf, ts):
             problem = ("contents_tampered",
@@ -128,7 +130,7 @@ async def check_doc_timestamps(pdf: bytes, stamps: list[EmbeddedPdfSignature],
         moment = status.timestamp
     if not chain_holds or moment is None:
         return checks, None
-    renew_by = _not_after(newest_first[0])
+    renew_by = certificate_expiry(newest_first[0])
     if renew_by - at < RENEWAL_NOTICE:
         checks.append(Check("archive_renewal", newest_first[0].field_name, Verdict.WARN,
                             "archive_timestamp_renewal_due",
