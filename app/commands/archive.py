@@ -25,7 +25,7 @@ from pathlib import Path
 
 from app.settings import Settings
 
-HELP = "renew a sealed record's archive timestamp (long-term validity)"
+HELP = "keep sealed records provable: list renewals due, renew the archive timestamp"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
