@@ -54,7 +54,8 @@ def open_camera(spec: str | SourceSpec, clock: Clock, *, size: tuple[int, int] =
             "size": f"{settings.width}x{settings.height}", "fps": settings.fps,
             "latency_ms": settings.latency_ms, "latency": "simulated"})
         camera = Camera(capture.reopen, info, clock, width=settings.width, height=settings.height,
-                        fps=settings.fps, latency_ns=int(settings.latency_ms * 1e6))
+                        fps=settings.fps, latency_ns=int(settings.latency_ms * 1e6),
+                        kernel_timestamps=settings.driver_timestamps)
     elif spec.kind in (SpecKind.FILE, SpecKind.URL):
         camera = _stream_camera(spec, clock, latency_ms)
     elif spec.kind is SpecKind.DEVICE_PATH and not spec.value.startswith("/dev/video"):

@@ -4,8 +4,10 @@
 ``isOpened``/``release``), so the real ``Camera`` driver runs on top of it unchanged. Every
 frame says SIMULATED and shows the session time of its exposure and its number. It can model
 what the recorder must survive: capture latency and jitter, a clock running off nominal,
-white flash frames at chosen instants (for sync measurement), and outages (unplugged for a
-while: ``grab`` fails, ``isOpened`` is False, then frames resume).
+driver timestamps (a frame read late still says when it was taken, as V4L2 does; turned off,
+the driver stamps frames as it reads them, as with most other backends), white flash frames at
+chosen instants (for sync measurement), and outages (unplugged for a while: ``grab`` fails,
+``isOpened`` is False, then frames resume).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class SyntheticCameraSettings:
     outages: Sequence[tuple[float, float]] = field(default=())  # (start_s, duration_s): unplugged
     noise_sigma: float = 0.0          # sensor-like noise (8: a dim room); costs the encoder more
     buffers: int = 4                  # frames the 'driver' keeps when the reader is late (V4L2-like)
+    driver_timestamps: bool = True    # POS_MSEC: when the 'driver' had the frame (V4L2-like)
     seed: int = 1
 
 
@@ -140,8 +143,11 @@ class SyntheticCapture:
             return float(self.settings.height)
         if prop == cv2.CAP_PROP_FPS:
             return float(self.settings.fps)
-        if prop == cv2.CAP_PROP_POS_MSEC and self._pending is not None:
-            return (self.exposure_ns(self._pending) - self.start_ns) / 1e6
+        if prop == cv2.CAP_PROP_POS_MSEC and self._pending is not None \
+                and self.settings.driver_timestamps:
+            # As V4L2 reports it: the monotonic instant the frame was complete in the driver's
+            # buffer, however late the reader dequeues it.
+            return (self.exposure_ns(self._pending) + self.settings.latency_ms * 1e6) / 1e6
         return 0.0
 
     def set(self, prop: int, value: float) -> bool:

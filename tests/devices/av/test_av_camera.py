@@ -202,3 +202,25 @@ def test_the_synthetic_camera_can_be_unplugged_for_a_while() -> None:
     assert not cap.isOpened() and not cap.grab()
     clock.advance_by(2_000_000_000)
     assert cap.isOpened() and cap.grab()
+
+
+@pytest.mark.parametrize("driver_timestamps", [True, False])
+def test_frames_read_late_keep_when_they_were_taken_with_driver_timestamps(
+        driver_timestamps: bool) -> None:
+    clock = SessionClock()
+    camera = open_camera("synthetic", clock, synthetic=SyntheticCameraSettings(
+        width=64, height=48, fps=30, jitter_ms=3.0, driver_timestamps=driver_timestamps))
+    queue = CaptureQueue()
+    camera.attach(queue, clock.now_ns())
+    try:
+        camera.capture_once()
+        time.sleep(0.1)  # the reader is held up for three frame periods
+        for _ in range(4):  # the three the 'driver' kept, then one on time
+            camera.capture_once()
+    finally:
+        camera.stop()
+    spacing_ms = np.diff([f.exposure_ns for f in frames(queue)]) / 1e6
+    if driver_timestamps:  # as V4L2 gives them: each frame when it was taken, jitter and all gone
+        assert spacing_ms == pytest.approx([1000 / 30] * 4, abs=0.01)
+    else:  # stamped when read: the kept frames bunch together after the wait
+        assert spacing_ms[0] > 90 and min(spacing_ms[1:]) < 5

@@ -44,6 +44,13 @@ def grey(image: QImage) -> np.ndarray:
     return rows[:, :image.width()].astype(float)
 
 
+def unlikeness(a: np.ndarray, b: np.ndarray) -> float:
+    """1 - the correlation of two grey images: blind to the brightness and contrast a codec's
+    colour conversion shifts, near 0 only when the content is the same."""
+    a, b = a - a.mean(), b - b.mean()
+    return 1.0 - float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+
+
 def test_a_stored_member_is_read_in_place(verified: VerifiedPackage, demo: Demo) -> None:
     media = verified.media["terminal-1"]
     assert media.source.path == demo.package  # not extracted
@@ -92,12 +99,14 @@ def test_the_logged_photo_is_the_frame_recorded_at_that_instant(
             candidates = {}
             for step in range(-6, 7):  # the frames around it, 15 per second
                 frame = frames.at(moment + step / 15 + 0.01)
-                candidates[frame.time_s] = float(np.abs(grey(frame.image) - photo).mean())
+                candidates[frame.time_s] = unlikeness(grey(frame.image), photo)
         finally:
             frames.decoder.close()
         best = min(candidates, key=candidates.__getitem__)
-        typical = sorted(candidates.values())[len(candidates) // 2]
-        if candidates[best] < 0.7 * typical:  # one frame stands out: it is the photo
+        runner_up = sorted(candidates.values())[1]
+        # The photo's own frame differs from it by the codec's noise alone (about 0.002 here),
+        # its neighbours by the moving clock as well (0.017 and more).
+        if candidates[best] < 0.4 * runner_up:  # one frame stands out: it is the photo
             assert abs(best - moment) < 1.5 / 15, (field, moment, candidates)
         else:
             # No frame of the recording is the photo: only allowed when the recorder logged
