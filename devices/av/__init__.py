@@ -43,6 +43,7 @@ from devices.av.media import Photo, PhotoFormat, PreviewFrame
 from devices.av.muxer import EncoderSettings
 from devices.av.recorder import Recorder, RecorderSettings, RecorderState, RecorderStats
 from devices.av.segment_list import (
+    MediaTimeMap,
     SegmentList,
     list_path_for,
     listing_from_segments,
@@ -52,7 +53,7 @@ from devices.av.spec import SourceSpec, SpecKind
 
 __all__ = [
     "DropReason", "EncoderSettings", "FramesDropped", "Gap", "GapFilled", "GapReason",
-    "Mismatch", "MismatchKind", "Photo", "PhotoFormat", "PreviewFrame", "Recorder",
+    "MediaTimeMap", "Mismatch", "MismatchKind", "Photo", "PhotoFormat", "PreviewFrame", "Recorder",
     "RecorderError", "RecorderEvent", "RecorderSettings", "RecorderState", "RecorderStats",
     "RecordingCheck", "RecordingStarted", "RecordingStopped", "RecordingSummary", "Segment",
     "SegmentList", "SegmentListError", "SourceEnded", "SourceInfo", "SourceLost",

@@ -89,6 +89,11 @@ class RecordingJournal:
         self._record("dropped", reason, count, f"{media_s:.3f}")
         self.event(FramesDropped(t_ns, count, reason, media_s))
 
+    def clock_anchor(self, media_s: float, since_start_s: float) -> None:
+        """Media time ``media_s`` is the session instant ``since_start_s`` after the start."""
+        log.debug("clock anchor: media %.6f s at %.6f s", media_s, since_start_s)
+        self._record("clock", f"{media_s:.6f}", f"{since_start_s:.6f}")
+
     def lost(self, t_ns: int, role: SourceRole, reason: str, media_s: float) -> None:
         log.warning("%s lost at %.3f s (%s)", role, media_s, reason)
         self._record("lost", role, reason or "-", f"{media_s:.3f}")

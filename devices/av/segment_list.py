@@ -25,7 +25,15 @@ before CHAIN joined by TAB); the first previous CHAIN is the SHA-256 of the head
     returned  ROLE OUTAGE_S MEDIA_S CHAIN
     ended     ROLE MEDIA_S CHAIN
     drift     PPM CHAIN                                           microphone clock vs session clock
+    clock     MEDIA_S SINCE_START_S CHAIN                         media time MEDIA_S is the session
+                                                                  instant SINCE_START_S after the
+                                                                  start (``created``)
     end       SIZE SEGMENTS SHA256 DURATION_S STOP_REASON CHAIN   the file is complete
+
+A ``clock`` anchor is written at the first audio and whenever the audio timeline moved off
+the line the last anchor gives (more than 1 ms): between anchors media time runs at the
+measured rate (the last ``drift``; nominal while there is none). ``SegmentList.time_map``
+turns them into the mapping.
 
 Segments are contiguous from offset 0. A list with no ``end`` line belongs to a recording that
 was interrupted (crash, power loss): its segments still prove the bytes they cover. A partial
@@ -43,8 +51,8 @@ from pathlib import Path
 from devices.av.errors import SegmentListError
 from devices.av.events import Segment
 
-__all__ = ["EndRecord", "ListHeader", "SegmentEntry", "SegmentList", "SegmentListWriter",
-           "list_path_for", "listing_from_segments", "parse_segment_list"]
+__all__ = ["EndRecord", "ListHeader", "MediaTimeMap", "SegmentEntry", "SegmentList",
+           "SegmentListWriter", "list_path_for", "listing_from_segments", "parse_segment_list"]
 
 MAGIC = "inkseal-segments"
 VERSION = "1"
@@ -159,6 +167,56 @@ class SegmentList:
     chain_break_line: int | None                   # first line whose chain does not follow
     partial_last_line: bool = False
     head: str = field(default="")                  # chain value of the last record
+
+    @property
+    def drift_ppm(self) -> float | None:
+        """The measured drift (the last ``drift`` record), None when the list has none."""
+        for record in reversed(self.records):
+            if record[0] == "drift" and len(record) > 1:
+                try:
+                    return float(record[1])
+                except ValueError:
+                    return None
+        return None
+
+    def time_map(self) -> MediaTimeMap:
+        """Media time against time since the start, from the ``clock`` anchors and the drift."""
+        anchors = []
+        for record in self.records:
+            if record[0] == "clock" and len(record) > 2:
+                try:
+                    anchors.append((float(record[1]), float(record[2])))
+                except ValueError:
+                    continue
+        return MediaTimeMap(tuple(anchors), self.drift_ppm or 0.0)
+
+
+@dataclass(frozen=True)
+class MediaTimeMap:
+    """Where an instant (seconds since the recording's start) falls in the media, and back.
+
+    Piecewise: from each anchor on, media time runs at ``1 + drift_ppm`` µs per µs; before
+    the first, from (0, 0). Where the timeline jumped ahead (audio appended after silence
+    that stood in for it) an instant may lie on two pieces; the later anchor holds, as it
+    placed every frame written after the jump.
+    """
+
+    anchors: tuple[tuple[float, float], ...] = ()  # (media_s, since_start_s), in list order
+    drift_ppm: float = 0.0
+
+    def media_s(self, since_start_s: float) -> float:
+        media, since = 0.0, 0.0
+        for m, t in self.anchors:
+            if t <= since_start_s:
+                media, since = m, t
+        return media + (since_start_s - since) * (1.0 + self.drift_ppm * 1e-6)
+
+    def since_start_s(self, media_s: float) -> float:
+        media, since = 0.0, 0.0
+        for m, t in self.anchors:
+            if m <= media_s:
+                media, since = m, t
+        return since + (media_s - media) / (1.0 + self.drift_ppm * 1e-6)
 
 
 def parse_segment_list(text: str, *, path: Path | None = None) -> SegmentList:

@@ -4,8 +4,9 @@
 PortAudio-style time info on a clock of its own origin, so the real ``Microphone`` code runs
 on top of it. It can model what the recorder must survive: a sample clock off by some ppm,
 delivery delay and scheduling jitter, input overruns (blocks lost, then a block flagged
-``input_overflow``) and stalls (blocks lost with no flag). In real-time mode a thread calls
-back at the right moments; in stepped mode a simulation calls ``deliver_next`` itself.
+``input_overflow``), stalls (blocks lost with no flag) and held callbacks (a starved machine:
+late, then all at once, none lost). In real-time mode a thread calls back at the right
+moments; in stepped mode a simulation calls ``deliver_next`` itself.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class SyntheticMicrophoneSettings:
     marks_at_s: Sequence[float] | None = None   # None: a mark at every whole second
     overruns: Sequence[tuple[float, float]] = ()  # (start_s, duration_s): lost, next block flagged
     stalls: Sequence[tuple[float, float]] = ()    # (start_s, duration_s): lost, nothing flagged
+    held: Sequence[tuple[float, float]] = ()      # (start_s, duration_s): callbacks held back (a
+                                                  # starved machine), then all at once; none lost
     time_origin_s: float = 1234.5     # PortAudio's clock origin differs from ours
     seed: int = 2
 
@@ -100,7 +103,12 @@ class SyntheticInputStream:
         if self.settings.jitter_ms > 0:
             jitter = np.random.default_rng((self.settings.seed, block)).uniform(
                 0.0, self.settings.jitter_ms * 1e6)
-        return self.sample_ns((block + 1) * bs - 1) + int(self.settings.delivery_ms * 1e6 + jitter)
+        due = self.sample_ns((block + 1) * bs - 1) + int(self.settings.delivery_ms * 1e6 + jitter)
+        for start_s, duration_s in self.settings.held:
+            release = self.start_ns + int((start_s + duration_s) * 1e9)
+            if self.start_ns + start_s * 1e9 <= due < release:
+                due = release
+        return due
 
     def next_due_ns(self) -> int:
         return self.due_ns(self._block)

@@ -44,6 +44,7 @@ class WriterSettings:
     report_s: float = 1.0           # how often dropped-frame counts and disk space are looked at
     disk_reserve_bytes: int = 64 << 20
     drain_s: float = 5.0            # at stop: how long the backlog may take to encode
+    anchor_tolerance_s: float = 0.001  # the timeline moved more than this: a new clock anchor
     audio_master: bool = True       # False only for benchmarks: video pts from the session
                                     # clock alone, the naive way the drift breaks sync
 
@@ -75,6 +76,7 @@ class WriterThread:
         self._reported = {r: 0 for r in DropReason}
         self._next_report_ns = origin_ns
         self._audio_seen = False
+        self._anchor: tuple[int, float] | None = None  # (sample index, session ns) last listed
         self.stop_reason = StopReason.REQUESTED
         self.error: str | None = None
         self.video_lag_ns: deque[int] = deque(maxlen=100_000)  # recent capture -> mux delays
@@ -147,6 +149,30 @@ class WriterThread:
             elif self._open_audio_gap is not None:
                 self._close_audio_gap()
             self.muxer.add_audio(p.start_index, p.samples, p.silence)
+        if placements:
+            self._follow_clock()
+
+    def _follow_clock(self) -> None:
+        """List a clock anchor when the timeline no longer runs where the last one says.
+
+        Between anchors media time runs at the measured rate; the timeline moves off that line
+        when it is re-anchored (audio held up on a starved machine arrives after the silence
+        that stood in for it: it is appended, never cut, so media time jumps ahead of the
+        session clock) or as the drift estimate settles. Anyone mapping a logged instant into
+        the recording (the photo, a stroke) follows the anchors.
+        """
+        clock = self.audio_clock
+        if not clock.has_points:
+            return
+        index = self.timeline.next_index
+        host = clock.index_to_host(index)
+        if self._anchor is not None:
+            i0, h0 = self._anchor
+            expected = h0 + (index - i0) * 1e9 / clock.sample_rate / (1.0 + clock.drift_ppm * 1e-6)
+            if abs(host - expected) <= self.settings.anchor_tolerance_s * 1e9:
+                return
+        self._anchor = (index, host)
+        self.journal.clock_anchor(index / clock.sample_rate, (host - self._origin_ns) / 1e9)
 
     # -- audio continuity -----------------------------------------------------------------------
     def _audio_arrived(self, block: AudioBlock) -> None:

@@ -298,7 +298,6 @@ def open_verified(path: Path, *, trust: Sequence[x509.Certificate] = (),
             return Path(result._scratch.name)
 
         result.media = _media(path, files, manifest, logs, scratch)
-    origins = {s: round(m.clock.origin_mono_us) for s, m in result.media.items()
-               if m.clock is not None}
-    result.timeline = tuple(build_timeline(logs, report.checks, origins))
+    clocks = {s: m.clock for s, m in result.media.items() if m.clock is not None}
+    result.timeline = tuple(build_timeline(logs, report.checks, clocks))
     return result

@@ -6,7 +6,9 @@ whose links the capture log carries), and the station's log gives the wall-minus
 offset of the same clock.  Audio is the recording's master clock, so media time runs at the
 microphone's rate: the list's last ``drift`` record (ppm, microphone against session clock)
 scales the mapping.  Gaps are filled with silence of their real length, so the mapping stays
-linear across them.
+linear across them; where the timeline was re-anchored (audio held up on a starved machine,
+appended after the silence that stood in for it) the list's ``clock`` anchors say where it
+went on.
 """
 
 from __future__ import annotations
@@ -14,25 +16,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from devices.av import SegmentList
+from devices.av import MediaTimeMap, SegmentList
 
 __all__ = ["MediaClock", "media_clock"]
 
 
 @dataclass(frozen=True)
 class MediaClock:
-    """Linear map between a station's session clock (µs) and its recording's time (s)."""
+    """Map between a station's session clock (µs) and its recording's time (s)."""
 
     origin_mono_us: int
     drift_ppm: float = 0.0
+    anchors: tuple[tuple[float, float], ...] = ()
+    """(media s, s since the start) where the timeline was re-anchored (the list's ``clock``)."""
+
+    @property
+    def _map(self) -> MediaTimeMap:
+        return MediaTimeMap(self.anchors, self.drift_ppm)
 
     def media_s(self, mono_us: int | float) -> float:
         """Seconds into the recording at session instant ``mono_us``."""
-        return (mono_us - self.origin_mono_us) / 1e6 * (1.0 + self.drift_ppm * 1e-6)
+        return self._map.media_s((mono_us - self.origin_mono_us) / 1e6)
 
     def mono_us(self, media_s: float) -> float:
         """The session instant shown at ``media_s`` seconds into the recording."""
-        return self.origin_mono_us + media_s * 1e6 / (1.0 + self.drift_ppm * 1e-6)
+        return self.origin_mono_us + self._map.since_start_s(media_s) * 1e6
 
 
 def _wall_us(created: str) -> int:
@@ -48,11 +56,5 @@ def media_clock(listing: SegmentList, wall_offset_us: int) -> MediaClock | None:
         origin = _wall_us(created) - wall_offset_us
     except ValueError:
         return None
-    drift = 0.0
-    for record in listing.records:
-        if record and record[0] == "drift" and len(record) > 1:
-            try:
-                drift = float(record[1])
-            except ValueError:
-                continue
-    return MediaClock(origin, drift)
+    time_map = listing.time_map()
+    return MediaClock(origin, time_map.drift_ppm, time_map.anchors)

@@ -27,7 +27,7 @@ def station_range(package: VerifiedPackage, station: str) -> tuple[float, float]
             ends.append(float(log.entries[-1].mono_us))
     media = package.media.get(station)
     if media is not None and media.clock is not None:
-        starts.append(float(media.clock.origin_mono_us))
+        starts.append(media.clock.mono_us(0.0))
     for ink in package.signatures.values():
         if ink.station == station and ink.on_session_clock:
             starts.append(float(ink.start_us))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.ui.verifier.media_clock import MediaClock
 from crypto.capture_log_entry import LogEntry
 from crypto.pades_report import Check, Verdict
 
@@ -224,35 +225,36 @@ def _strokes(log: StationLog, statuses: Mapping[tuple[str, int], tuple[EntryStat
     return events
 
 
-def _event_time(entry: LogEntry, media_origin_us: int | None) -> tuple[int, int]:
+def _event_time(entry: LogEntry, clock: MediaClock | None) -> tuple[int, int]:
     """(start on the session clock, duration) of an entry that is not a pen batch."""
     data = entry.data or {}
     if entry.kind == "page.view" and isinstance(data.get("from_us"), int):
         start = int(data["from_us"])
         return start, int(data.get("shown_ms", 0) or 0) * 1000
-    if media_origin_us is not None:
+    if clock is not None:
         if entry.kind == "av.segment" and isinstance(data.get("first_ms"), int):
             first = int(data["first_ms"])
-            return media_origin_us + first * 1000, (int(data.get("last_ms", first)) - first) * 1000
+            return (round(clock.mono_us(first / 1000)),
+                    (int(data.get("last_ms", first)) - first) * 1000)
         if entry.kind == "av.event":
             at = data.get("start_ms", data.get("at_ms"))
             if isinstance(at, int):
                 span = data.get("duration_ms", data.get("outage_ms", 0))
-                return media_origin_us + at * 1000, int(span or 0) * 1000
+                return round(clock.mono_us(at / 1000)), int(span or 0) * 1000
     if entry.kind == "photo.taken" and isinstance(data.get("captured_us"), int):
         return int(data["captured_us"]), 0
     return entry.mono_us, 0
 
 
 def build_timeline(logs: Sequence[StationLog], checks: Iterable[Check],
-                   media_origins: Mapping[str, int] | None = None) -> list[TimelineEvent]:
+                   media_clocks: Mapping[str, MediaClock] | None = None) -> list[TimelineEvent]:
     """Every station's events, ordered on the common (wall-clock) axis.
 
-    ``media_origins`` gives, per station, the session-clock instant of its recording's media
-    time zero, so that segments and gaps are placed where they were recorded.
+    ``media_clocks`` gives, per station, its recording's clock, so that segments and gaps
+    (logged in media time) are placed where they were recorded.
     """
     statuses = entry_statuses(logs, checks)
-    origins = media_origins or {}
+    clocks = media_clocks or {}
     events: list[TimelineEvent] = []
     for log in logs:
         events += _strokes(log, statuses)
@@ -261,7 +263,7 @@ def build_timeline(logs: Sequence[StationLog], checks: Iterable[Check],
                 continue
             data = dict(entry.data or {})
             status, text = statuses.get((log.station, line), (EntryStatus.UNVERIFIED, ""))
-            start, duration = _event_time(entry, origins.get(log.station))
+            start, duration = _event_time(entry, clocks.get(log.station))
             events.append(TimelineEvent(
                 log.station, event_kind(entry.kind, data), entry.kind, entry.seq, line, start,
                 start + log.wall_offset_us, duration, str(data.get("field", "") or ""), status,

@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 from avtest_support import LimitedTarget, run_simulation
 
-from devices.av.calibration import measure_sync
+from devices.av.calibration import flash_onsets, measure_sync
 from devices.av.events import (
     GapFilled,
     GapReason,
@@ -169,3 +169,30 @@ def test_the_list_records_the_gaps_and_the_measured_drift(tmp_path: Path) -> Non
     assert abs(float(drift[1]) - summary.drift_ppm) < 0.001
     gaps = [r for r in listing.records if r[0] == "gap"]
     assert [g[4] for g in gaps] == [g.reason.value for g in summary.gaps]
+
+
+def test_audio_held_up_then_delivered_moves_the_timeline_and_the_list_says_where(
+        tmp_path: Path) -> None:
+    # A starved machine: the microphone's callbacks are held for 0.6 s, then all arrive. The
+    # writer has meanwhile filled silence (it cannot wait for ever); the late audio is appended
+    # after it, never cut, so from then on media time runs ahead of the session clock.
+    out = tmp_path / "held.mkv"
+    flashes = [1.0, 4.0, 6.0]
+    summary = run_simulation(out, 7.0, camera_kw={"flash_at_s": flashes, "jitter_ms": 0.0},
+                             mic_kw={"marks_at_s": flashes, "held": [(2.0, 0.6)]})
+    stalled = [g for g in summary.gaps if g.reason is GapReason.STALLED]
+    assert stalled and stalled[0].duration_s > 0.2
+    m = measure_sync(out)  # picture and sound still agree, after the jump too
+    assert len(m.pairs) == len(flashes) and m.max_abs_ms <= 10.0, m.offsets_ms
+    listing = parse_segment_list(list_path_for(out).read_text())
+    time_map = listing.time_map()
+    assert len(time_map.anchors) >= 2  # the first audio, and where the timeline jumped
+    # Each flash was exposed at a known session instant (the camera started 5 ms after the
+    # recorder); the map puts it where the recording shows it.
+    onsets = flash_onsets(out)
+    for at, seen in zip(flashes, onsets):
+        assert abs(time_map.media_s(0.005 + at) - seen) < 0.002, (at, seen)
+        assert abs(time_map.since_start_s(seen) - (0.005 + at)) < 0.002
+    # A map without the anchors would be off by the jump after it.
+    naive = type(time_map)((), time_map.drift_ppm)
+    assert abs(naive.media_s(0.005 + 6.0) - onsets[-1]) > 0.1

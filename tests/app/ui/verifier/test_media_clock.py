@@ -21,6 +21,21 @@ def test_a_fast_microphone_stretches_media_time() -> None:
     assert abs(clock.media_s(11_000_000) - 10.001) < 1e-9
 
 
+def test_where_the_timeline_jumped_the_anchors_hold() -> None:
+    # Audio held up 2.0 s in was appended after 0.4 s of stand-in silence: from then on media
+    # time is 0.4 s ahead of the session clock.
+    listing = parse_segment_list(
+        "inkseal-segments\t1\nfile\tx.mkv\ncreated\t2026-11-29T08:00:00.000Z\n"
+        "clock\t0.010000\t0.010000\tx\nclock\t2.400000\t2.000000\tx\n")
+    clock = media_clock(listing, 0)
+    assert clock is not None
+    origin = clock.origin_mono_us
+    assert abs(clock.media_s(origin + 1_000_000) - 1.0) < 1e-9      # before the jump
+    assert abs(clock.media_s(origin + 3_000_000) - 3.4) < 1e-9      # after it
+    assert abs(clock.mono_us(3.4) - (origin + 3_000_000)) < 1e-3
+    assert abs(clock.mono_us(2.2) - (origin + 2_200_000)) < 1e-3    # the stand-in silence
+
+
 def test_the_recording_starts_when_its_list_says(verified: VerifiedPackage) -> None:
     for station, media in verified.media.items():
         log = next(log for log in verified.logs if log.station == station)
