@@ -16,7 +16,8 @@ Layout, big-endian::
 Canonical JSON means UTF-8, keys sorted, no whitespace, no floats, no duplicate keys, integers
 within signed 64 bits; a header that does not re-encode to the very same bytes is refused, so
 one message has exactly one encoding (journals and tests can compare bytes). Binary data never
-goes through JSON: it rides in the payload, copied once.
+goes through JSON: it rides in the payload, copied once on the way out; on the way in the
+payload is a view of the received frame, and only messages that keep it copy it out.
 
 Why not CBOR: JSON headers are a few dozen bytes next to payloads of kilobytes to megabytes,
 the standard library reads them, and a human reads them in a log; a dependency would buy
@@ -59,7 +60,8 @@ class Frame:
     a: int
     kind: str
     fields: dict[str, Any]
-    payload: bytes
+    payload: memoryview
+    """A view into the received frame: no copy (``bytes(...)`` where one is kept)."""
 
 
 def _bad(detail: str, offset: int | None = None) -> ProtocolViolation:
@@ -162,4 +164,4 @@ def decode_frame(data: bytes) -> Frame:
     kind = header.pop("k", None)
     if not isinstance(kind, str) or not kind:
         raise _bad("header has no kind 'k'", ENVELOPE.size)
-    return Frame(n=n, s=s, a=a, kind=kind, fields=header, payload=data[end:])
+    return Frame(n=n, s=s, a=a, kind=kind, fields=header, payload=memoryview(data)[end:])

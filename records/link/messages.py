@@ -312,7 +312,7 @@ class UploadChunk(Message):
     KIND, SENDER, DELIVERY, MAX_PAYLOAD = "upload.chunk", Side.TERMINAL, Delivery.BULK, 4 << 20
     upload_id: str
     offset: int
-    data: bytes = _payload()
+    data: bytes = _payload(view=True)  # received: a view of the frame, checked and written at once
 
 
 @dataclass(frozen=True)
@@ -360,7 +360,8 @@ def message_header(message: Message) -> dict[str, Any]:
     return {"k": message.KIND, **message.header_fields()}
 
 
-def message_from_frame(kind: str, fields: dict[str, Any], payload: bytes) -> Message:
+def message_from_frame(kind: str, fields: dict[str, Any],
+                       payload: bytes | memoryview) -> Message:
     """Build the message a frame carries; ``ProtocolViolation`` says what is wrong with it."""
     cls = MESSAGE_TYPES.get(kind)
     if cls is None:

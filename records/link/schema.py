@@ -40,9 +40,10 @@ class Delivery(Enum):
         return self in (Delivery.DURABLE, Delivery.RELIABLE)
 
 
-def payload_field(**kw: Any) -> Any:
-    """Mark the dataclass field that travels as the frame's payload."""
-    return field(metadata={"payload": True}, repr=False, **kw)
+def payload_field(*, view: bool = False, **kw: Any) -> Any:
+    """Mark the dataclass field that travels as the frame's payload; ``view``: a received one
+    stays a view of the frame (bulk data handed on at once, never kept), not a copy."""
+    return field(metadata={"payload": True, "view": view}, repr=False, **kw)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class Message:
     def __post_init__(self) -> None:
         for name, kind in _schema(type(self)).items():
             value = getattr(self, name)
-            if kind is bytes and not isinstance(value, bytes):
+            if kind is bytes and not isinstance(value, bytes) and not (
+                    isinstance(value, memoryview) and _is_view(type(self), name)):
                 raise ValueError(f"{self.KIND}.{name} must be bytes")
             if kind is str and (not isinstance(value, str) or len(value) > MAX_TEXT):
                 raise ValueError(f"{self.KIND}.{name} must be text of at most {MAX_TEXT} characters")
@@ -112,6 +114,17 @@ def _spec(cls: type[Message]) -> tuple[dict[str, Any], str | None]:
     return _SCHEMAS[cls]
 
 
+_VIEWS: dict[type, str | None] = {}
+
+
+def _is_view(cls: type[Message], name: str) -> bool:
+    """Is ``name`` the payload field that a received message keeps as a view?"""
+    if cls not in _VIEWS:
+        _VIEWS[cls] = next((f.name for f in dataclasses.fields(cls)
+                            if f.metadata.get("payload") and f.metadata.get("view")), None)
+    return _VIEWS[cls] == name
+
+
 def _schema(cls: type[Message]) -> dict[str, Any]:
     return _spec(cls)[0]
 
@@ -143,7 +156,8 @@ def _coerce(cls: type[Message], name: str, kind: Any, value: Any) -> Any:
     return value
 
 
-def build_message(cls: type[Message], fields: dict[str, Any], payload: bytes) -> Message:
+def build_message(cls: type[Message], fields: dict[str, Any],
+                  payload: bytes | memoryview) -> Message:
     """A message of ``cls`` from decoded header fields and payload, or ``ProtocolViolation``."""
     schema, pname = _spec(cls)
     expected = {name for name in schema if name != pname}
@@ -156,8 +170,10 @@ def build_message(cls: type[Message], fields: dict[str, Any], payload: bytes) ->
     try:
         values = {name: _coerce(cls, name, schema[name], value) for name, value in fields.items()}
         if pname is not None:
-            is_ink = typing.get_origin(schema[pname]) is tuple
-            values[pname] = unpack_samples(payload) if is_ink else payload
+            if typing.get_origin(schema[pname]) is tuple:
+                values[pname] = unpack_samples(payload)
+            else:
+                values[pname] = payload if _is_view(cls, pname) else bytes(payload)
         return cls(**values)
     except (TypeError, ValueError) as exc:
         raise ProtocolViolation(CloseReason.MALFORMED, str(exc)) from None
