@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import signal
 import subprocess
@@ -27,6 +25,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _machine import machine  # noqa: E402
 
 from devices.av.integrity import check_recording  # noqa: E402
 from devices.av.segment_list import list_path_for, parse_segment_list  # noqa: E402
@@ -114,8 +114,7 @@ def main() -> int:
         child(args.child, args.size)
         return 0
     seed = args.seed if args.seed is not None else int(time.time())
-    print(f"machine: {platform.node()} {os.cpu_count()} cores, load "
-          f"{os.getloadavg()[0]:.2f}, Python {platform.python_version()}; seed {seed}")
+    print(f"machine: {machine(f'seed {seed}')}")
     rng = random.Random(seed)
     work = args.keep or Path(tempfile.mkdtemp(prefix="inkseal-av-crash-"))
     work.mkdir(parents=True, exist_ok=True)

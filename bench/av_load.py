@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import sys
 import tempfile
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _machine import machine  # noqa: E402
 
 from devices.av.capture_queue import CaptureQueue  # noqa: E402
 from devices.av.media import PreviewFrame  # noqa: E402
@@ -104,9 +105,7 @@ def main() -> int:
                     help="sensor-like noise sigma in the synthetic picture (8: a dim room)")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
-    print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, load {' '.join(f'{v:.2f}' for v in os.getloadavg())}, "
-          f"Python {platform.python_version()}")
+    print(f"machine: {machine()}")
 
     base = sources_only(min(10.0, args.seconds), size, args.fps, args.noise)  # type: ignore[arg-type]
     print(f"\nbaseline, synthetic sources alone ({base.wall:.0f} s): {base.line()}")

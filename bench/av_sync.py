@@ -18,8 +18,6 @@ Usage: .venv/bin/python bench/av_sync.py [--seconds 600] [--ppm 200] [--keep DIR
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -28,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
+from _machine import machine  # noqa: E402
 
 from devices.av.calibration import SyncMeasurement, measure_sync  # noqa: E402
 from devices.av.camera import Camera  # noqa: E402
@@ -116,8 +115,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep the recordings in this directory")
     ap.add_argument("--no-baseline", action="store_true")
     args = ap.parse_args()
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     work = args.keep or Path(tempfile.mkdtemp(prefix="inkseal-av-sync-"))
     work.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%H%M%S")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _machine import machine  # noqa: E402
 
 from records.blobstore import CHUNK_SIZE, BlobStore  # noqa: E402
 
@@ -59,8 +60,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="where to write (default: /tmp)")
     args = parser.parse_args()
     size = args.size_mib * 2**20
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()}")
+    print(f"machine: {machine()}")
     print(f"file: {args.size_mib} MiB of random bytes, chunk {CHUNK_SIZE // 2**10} KiB")
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
         root = Path(folder)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _machine import machine  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
 from crypto.bagit import write_bag  # noqa: E402
@@ -36,21 +36,6 @@ from crypto.capture_log import CaptureLog, GroupCommit  # noqa: E402
 from crypto.capture_log_entry import GENESIS_PREV, key_id, payload_json, sign_entry  # noqa: E402
 from crypto.capture_log_verify import verify_log  # noqa: E402
 from crypto.merkle import MerkleTree, tree_root  # noqa: E402
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
-            f"load average {load}")
 
 
 def payload(i: int) -> dict:
@@ -208,7 +193,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args()
     entries = 5000 if args.quick else args.entries
-    print(machine())
+    print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="inkseal-bench-", dir=os.environ.get("TMPDIR")) as tmp:
         work = Path(tmp)
         print(f"work directory: {work} ({_filesystem(work)})")

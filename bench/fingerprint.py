@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import serial  # noqa: E402
+from _machine import machine  # noqa: E402
 
 from devices.fingerprint.emulation import FingerPlan, ModuleSettings  # noqa: E402
 from devices.fingerprint.framing import Packet, PacketFramer  # noqa: E402
@@ -152,8 +153,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--no-paced", action="store_true", help="skip the paced uploads (~11 s)")
     args = parser.parse_args()
-    print(f"machine    {platform.platform()}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(f"machine    {machine(' '.join(platform.libc_ver()))}")
     bench_framer(args.rounds)
     bench_quality(args.rounds)
     bench_capture(max(3, args.rounds // 4))

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -38,23 +37,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from _machine import machine  # noqa: E402
+
 TARGET_P99_MS = 16.0
 MARK = "ink-latency-result "
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()
-    return (f"{platform.node()} | {cpu} | {os.cpu_count()} cores | Python "
-            f"{platform.python_version()} | {platform.system()} {platform.release()} | "
-            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 def run_child(kind: str, seconds: float) -> dict | None:

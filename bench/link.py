@@ -25,7 +25,6 @@ import asyncio
 import hashlib
 import multiprocessing as mp
 import os
-import platform
 import resource
 import ssl
 import statistics
@@ -37,6 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from _machine import machine  # noqa: E402
 
 from crypto.pki import Kind  # noqa: E402
 from records.link import (  # noqa: E402
@@ -88,19 +89,6 @@ def thread_delta(before: dict[str, tuple[float, int]],
                  after: dict[str, tuple[float, int]]) -> dict[str, tuple[float, int]]:
     return {name: (cpu - before.get(name, (0.0, 0))[0], faults - before.get(name, (0.0, 0))[1])
             for name, (cpu, faults) in after.items()}
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{platform.node()}: {cpu}, {os.cpu_count()} logical CPUs, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}, {ssl.OPENSSL_VERSION}")
 
 
 def load_note(before: tuple[float, float, float], after: tuple[float, float, float]) -> str:
@@ -305,7 +293,7 @@ def main() -> int:
     from tests.records.link.certs import LinkSite
 
     load_before = os.getloadavg()
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(ssl.OPENSSL_VERSION)}")
     scratch = Path(tempfile.mkdtemp(prefix="inkseal-bench-link-", dir=args.dir))
     site = LinkSite(scratch / "pki")
     id_ws = site.issue("bench-workstation", Kind.WORKSTATION)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _machine import machine  # noqa: E402
 
 from devices.clock import SessionClock  # noqa: E402
 from devices.pen.stu_driver import StuDriver  # noqa: E402
@@ -37,21 +38,6 @@ from devices.transport.replay import replay_file  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_LOG = REPO / "resources" / "devices" / "stu-pen-log.csv"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
-    return (f"{platform.node()} | {cpu} | {os.cpu_count()} cores | Python "
-            f"{platform.python_version()} | {platform.system()} {platform.release()} | "
-            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 def full_speed(fixtures: Path | None) -> None:

@@ -16,8 +16,6 @@ Usage: .venv/bin/python bench/replay.py [--package P --data DIR] [--seeks 60]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import sys
@@ -28,15 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _machine import machine  # noqa: E402
+
 from app.ui.verifier.contents import open_verified  # noqa: E402
 from app.ui.verifier.options import load_options  # noqa: E402
 from app.ui.verifier.video import MemberReader, VideoDecoder  # noqa: E402
-
-
-def _machine() -> str:
-    load = os.getloadavg()
-    return (f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 def _demo(out: Path) -> tuple[Path, Path]:
@@ -53,7 +47,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, help="the demo's data directory (PKI, passphrase)")
     parser.add_argument("--seeks", type=int, default=60)
     args = parser.parse_args()
-    print("machine:", _machine())
+    print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="inkseal-bench-replay-") as tmp:
         package, data = (args.package, args.data) if args.package else _demo(Path(tmp))
         options = load_options([data / "pki" / "ca" / "root-ca.cert.pem"],

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _machine import machine  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory  # noqa: E402
 from pyhanko.pdf_utils.images import PdfImage  # noqa: E402
@@ -62,21 +62,6 @@ from crypto.pki import Role, create_working_site, utc_now  # noqa: E402
 FIELDS = ["Sig_1_prosecutor", "Sig_2_appropriate_adult", "Sig_3_suspect"]
 SEAL = "Sig_Seal"
 PASS = b"bench passphrase"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}; load average {load}")
 
 
 def record(pages: int) -> bytes:
@@ -232,7 +217,7 @@ def main() -> int:
     logging.disable(logging.WARNING)  # pyHanko narrates offline DSS and the seal's lock
     from records.fonts import cjk_font_path
 
-    print(machine())
+    print(f"machine: {machine()}")
     font = cjk_font_path()
     with tempfile.TemporaryDirectory() as tmp:
         world = World(Path(tmp) / "pki", font)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from _machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_S = 1.5
@@ -111,9 +112,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"load {load}, Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="inkseal-startup-") as tmp:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "INKSEAL_STARTUP_PROBE": "1",
                "INKSEAL_DATA_DIR": str(Path(tmp) / "data"),

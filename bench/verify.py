@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -32,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
+from _machine import machine  # noqa: E402
 
 from crypto.capture_log import CaptureLog  # noqa: E402
 from crypto.capture_log_entry import BlobRef  # noqa: E402
@@ -162,18 +161,6 @@ def make_package(work: Path, size: int) -> tuple[Path, WorkingSite]:
         sealed = workflow.seal(record.id)
         return write_package(work / "record.zip", sealed, service=service, blobs=blobs,
                              site=site).path, site
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    return (f"{platform.node()} {platform.system()} {platform.release()}, {cpu}, "
-            f"{os.cpu_count()} cores, load average {load}, Python {platform.python_version()}")
 
 
 def main() -> int:
