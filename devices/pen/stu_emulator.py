@@ -22,7 +22,7 @@ from devices.clock import SessionClock
 from devices.errors import DeviceError
 from devices.pen import stu_protocol as stu
 from devices.pen.stu_image import decode_image, expected_size
-from devices.pen.stu_log import LoggedTake
+from devices.pen.stu_log import LoggedPenSample, LoggedTake
 from devices.transport.base import TransportInfo, TransportKind
 from devices.transport.hid_recording import RecordedReport
 from devices.transport.replay import ReplayTransport
@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 SUPPORTED_ENCODINGS = {stu.EncodingMode.MONO_1BIT: stu.ENCODING_FLAG_1BIT,
                        stu.EncodingMode.RGB565: stu.ENCODING_FLAG_16BIT,
                        stu.EncodingMode.BGR24: stu.ENCODING_FLAG_24BIT}
+
+
+def _left(sample: LoggedPenSample) -> bool:
+    """Is this the report of the pen leaving the pad's range (at (0, 0), no pressure)?"""
+    return sample.x == 0 and sample.y == 0 and sample.pressure == 0
 
 
 @dataclass(frozen=True)
@@ -195,24 +200,31 @@ class StuEmulator:
         log.debug("emulated STU ignores output report %s", data[:8].hex(" "))
 
     # -- pen data -------------------------------------------------------------------------
-    def _samples(self) -> list[tuple[float, int, int, int, int]]:
-        """(seconds from start, x, y, pressure, take) for every logged sample, transformed."""
+    def _samples(self) -> list[tuple[float, int, int, int, int, bool]]:
+        """(seconds from start, x, y, pressure, take, in proximity) for every logged sample,
+        transformed. The pad reports the pen leaving its range as (0, 0) with no pressure:
+        such a row stays (0, 0) and goes out without the ready bit."""
         out = []
         offset = 0.0
         t = self.transform
         for take in self.takes:
             first = take.samples[0].time_count_ms
-            xs = [s.x for s in take.samples]
-            ys = [s.y for s in take.samples]
+            near = [s for s in take.samples if not _left(s)] or take.samples
+            xs = [s.x for s in near]
+            ys = [s.y for s in near]
             cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
             for s in take.samples:
+                if _left(s):
+                    out.append((offset + (s.time_count_ms - first) / 1000, 0, 0, 0, take.number,
+                                False))
+                    continue
                 x = round(cx + (s.x - cx) * t.scale + t.dx)
                 y = round(cy + (s.y - cy) * t.scale + t.dy)
                 p = round(s.pressure * t.pressure_scale)
                 out.append((offset + (s.time_count_ms - first) / 1000,
                             min(max(x, 0), self.capability.max_x),
                             min(max(y, 0), self.capability.max_y),
-                            min(max(p, 0), self.capability.max_pressure), take.number))
+                            min(max(p, 0), self.capability.max_pressure), take.number, True))
             offset += take.duration_ms / 1000 + self.take_gap_s
         return out
 
@@ -224,14 +236,14 @@ class StuEmulator:
             with self._lock:
                 if self._cursor >= len(samples):
                     return
-                time_s, x, y, pressure, _take = samples[self._cursor]
+                time_s, x, y, pressure, _take, ready = samples[self._cursor]
                 self._cursor += 1
                 self._sequence = (self._sequence + 1) & 0xFFFF
                 sequence, mode = self._sequence, self.option_mode
             if sequence in self.drop_sequences:
                 continue  # lost on the way: the host sees a gap in the sequence
             time_count = (self._time_base + round(time_s * 1000)) & 0xFFFF
-            pen = stu.StuPenData(True, 1 if pressure > 0 else 0, pressure, x, y,
+            pen = stu.StuPenData(ready, 1 if pressure > 0 else 0, pressure, x, y,
                                  time_count, sequence)
             report_id = (stu.ReportId.PEN_DATA_TIME_COUNT_SEQUENCE
                          if mode == stu.PenDataOptionMode.TIME_COUNT_SEQUENCE

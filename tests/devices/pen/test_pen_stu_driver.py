@@ -310,3 +310,20 @@ def test_models_without_time_and_sequence_use_report_0x01(takes, clock: SessionC
     assert all(s.sequence is None and s.device_time is None for s in out.samples)
     assert [(s.x, s.y, s.pressure) for s in out.samples] == [
         (r.x, r.y, r.pressure) for r in takes[3].samples]
+
+
+def test_the_pen_leaving_the_pad_is_out_of_range_not_a_hover_at_the_corner(
+        takes, clock: SessionClock) -> None:
+    # The logged pad reports the pen leaving its range as (0, 0) with no pressure; played
+    # back, such a report has no ready bit, so nobody draws the pen hovering at the corner.
+    take = takes[0]
+    left = [i for i, s in enumerate(take.samples) if (s.x, s.y, s.pressure) == (0, 0, 0)]
+    assert left
+    out = Collector()
+    driver, _ = _driver(StuEmulator([take], transform=PenTransform(dx=40, dy=-30)), clock, out)
+    _run(driver)
+    assert len(out.samples) == len(take.samples)
+    for i, sample in enumerate(out.samples):
+        assert sample.in_range == (i not in left), i
+        if i in left:
+            assert (sample.x, sample.y, sample.touching) == (0, 0, False)
