@@ -126,17 +126,15 @@ class UploadStore:
         self._open[begin.upload_id] = _Open(begin, fd, have, piece)
         return StoredUpload(begin, have, False, False, None)
 
-    def write(self, upload_id: str, offset: int, data: bytes,
-              verdict: tuple[str, int] | None = None) -> WriteResult:
+    def write(self, upload_id: str, offset: int, data: bytes | memoryview) -> WriteResult:
         """Append the chunk at ``offset`` if its pieces match the map; a chunk not at the end is
-        a stale repeat. ``verdict`` is :func:`check_pieces`' answer when it was asked already
-        (on another thread, for the same map, offset and bytes)."""
+        a stale repeat (not even hashed)."""
         o = self._open.get(upload_id)
         if o is None:
             raise UploadError(f"upload {upload_id} is not open", reason="not-open", upload_id=upload_id)
         if offset != o.have:
             return WriteResult(have=o.have)
-        rejected, count = verdict if verdict is not None else check_pieces(o.pieces, offset, data)
+        rejected, count = check_pieces(o.pieces, offset, data)
         if rejected:
             return WriteResult(have=o.have, rejected=rejected)
         view = memoryview(data)
@@ -171,7 +169,7 @@ class UploadStore:
         self._open.clear()
 
 
-def check_pieces(pieces: PieceMap, offset: int, data: bytes) -> tuple[str, int]:
+def check_pieces(pieces: PieceMap, offset: int, data: bytes | memoryview) -> tuple[str, int]:
     """("", pieces in the chunk) when ``data`` at ``offset`` is whole pieces that match the
     map; ("piece-boundary" or "piece-hash", 0) otherwise. Pure: safe on any thread."""
     first = pieces.index_at(offset)

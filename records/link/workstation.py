@@ -31,7 +31,7 @@ from records.link.sides import WorkstationProtocol
 from records.link.status import LinkState
 from records.link.tls import LinkIdentity, certificate_problems, server_context
 from records.link.transport import TransportTimings, start_listening
-from records.link.upload_store import UploadStore, WriteResult, check_pieces
+from records.link.upload_store import UploadStore, WriteResult
 
 __all__ = ["WorkstationEndpoint"]
 
@@ -67,8 +67,6 @@ class WorkstationEndpoint(LinkEndpoint):
         self._policy = policy
         self._store = UploadStore(self.state_dir / "uploads")
         self._store_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-uploads")
-        self._check_pool = ThreadPoolExecutor(1, thread_name_prefix="inkseal-link-pieces")
-        self._piece_maps: dict = {}
         self._server: Server | None = None
         self._live: tuple[ServerConnection, PeerIdentity] | None = None
         self._refusals = 0
@@ -113,7 +111,6 @@ class WorkstationEndpoint(LinkEndpoint):
     async def _end(self) -> None:
         # Let storage work under way (a final flush, say) finish while the loop still runs.
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._check_pool, lambda: None)
         await loop.run_in_executor(self._store_pool, lambda: None)
         await asyncio.sleep(0)
         if self._server is not None:
@@ -121,7 +118,6 @@ class WorkstationEndpoint(LinkEndpoint):
             await self._server.wait_closed()
 
     def _close_resources(self) -> None:
-        self._check_pool.shutdown(wait=True)
         self._store_pool.shutdown(wait=True)
         self._store.close()
         super()._close_resources()
@@ -167,22 +163,16 @@ class WorkstationEndpoint(LinkEndpoint):
                            then=lambda found, uid=event.upload_id: self._looked_up(uid, found))
         elif isinstance(event, UploadData):
             # Off the link thread: a write can wait behind the file system's journal commit
-            # for a long time (seen: 250 ms during a 1 GB upload), and ink must not. Two
-            # stages, each one ordered thread: the pieces are hashed while the chunk before
-            # is written (hashlib and write both let go of the GIL). The upload window bounds
-            # how much waits here.
-            uid = event.upload_id
-            pieces = self._piece_maps.get(uid)
-            if pieces is None:
-                incoming = self._proto.incoming.get(uid)  # type: ignore[attr-defined]
-                pieces = self._piece_maps[uid] = incoming.begin.piece_map()
-            checked = self._check_pool.submit(check_pieces, pieces, event.offset, event.data)
-            checked.add_done_callback(lambda f, e=event: self._in_store(
-                self._store.write, e.upload_id, e.offset, e.data, f.result(),
-                then=lambda result: self._written(e.upload_id, result), loop=self._loop))
+            # for a long time (seen: 250 ms during a 1 GB upload), and ink must not. One
+            # ordered thread checks each chunk's pieces and writes it: a second stage for the
+            # hashing bought nothing on two cores and cost a hand-over per chunk (bench/link.py on a 2-core VM:
+            # upload 0.66-0.72 of a plain TLS copy with two stages, 0.73-0.79 with one). The
+            # upload window bounds how much waits here.
+            self._in_store(self._store.write, event.upload_id, event.offset, event.data,
+                           then=lambda result, e=event: self._written(e.upload_id, result))
 
-    def _in_store(self, fn, *args, then, loop=None) -> None:
-        loop = loop or asyncio.get_running_loop()
+    def _in_store(self, fn, *args, then) -> None:
+        loop = asyncio.get_running_loop()
         future: Future = self._store_pool.submit(fn, *args)
 
         def done(f: Future) -> None:
