@@ -101,28 +101,31 @@ class Message:
         return out
 
 
-_SCHEMAS: dict[type, tuple[dict[str, Any], str | None]] = {}
+_SCHEMAS: dict[type, tuple[dict[str, Any], str | None, bool]] = {}
 
 
 def _spec(cls: type[Message]) -> tuple[dict[str, Any], str | None]:
     """(field name -> type, payload field name) of a message class, worked out once."""
+    schema, payload, _ = _spec_of(cls)
+    return schema, payload
+
+
+def _spec_of(cls: type[Message]) -> tuple[dict[str, Any], str | None, bool]:
+    """The class's schema and payload field, and whether a received payload stays a view."""
     if cls not in _SCHEMAS:
         hints = typing.get_type_hints(cls)
         fields = dataclasses.fields(cls)
-        payload = next((f.name for f in fields if f.metadata.get("payload")), None)
-        _SCHEMAS[cls] = ({f.name: hints[f.name] for f in fields}, payload)
+        payload = next((f for f in fields if f.metadata.get("payload")), None)
+        _SCHEMAS[cls] = ({f.name: hints[f.name] for f in fields},
+                         payload.name if payload else None,
+                         bool(payload and payload.metadata.get("view")))
     return _SCHEMAS[cls]
-
-
-_VIEWS: dict[type, str | None] = {}
 
 
 def _is_view(cls: type[Message], name: str) -> bool:
     """Is ``name`` the payload field that a received message keeps as a view?"""
-    if cls not in _VIEWS:
-        _VIEWS[cls] = next((f.name for f in dataclasses.fields(cls)
-                            if f.metadata.get("payload") and f.metadata.get("view")), None)
-    return _VIEWS[cls] == name
+    _, payload, view = _spec_of(cls)
+    return view and name == payload
 
 
 def _schema(cls: type[Message]) -> dict[str, Any]:
