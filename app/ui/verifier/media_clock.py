@@ -26,21 +26,16 @@ class MediaClock:
     """Map between a station's session clock (µs) and its recording's time (s)."""
 
     origin_mono_us: int
-    drift_ppm: float = 0.0
-    anchors: tuple[tuple[float, float], ...] = ()
-    """(media s, s since the start) where the timeline was re-anchored (the list's ``clock``)."""
-
-    @property
-    def _map(self) -> MediaTimeMap:
-        return MediaTimeMap(self.anchors, self.drift_ppm)
+    time_map: MediaTimeMap = MediaTimeMap()
+    """Media time against seconds since the start: the list's ``clock`` anchors and drift."""
 
     def media_s(self, mono_us: int | float) -> float:
         """Seconds into the recording at session instant ``mono_us``."""
-        return self._map.media_s((mono_us - self.origin_mono_us) / 1e6)
+        return self.time_map.media_s((mono_us - self.origin_mono_us) / 1e6)
 
     def mono_us(self, media_s: float) -> float:
         """The session instant shown at ``media_s`` seconds into the recording."""
-        return self.origin_mono_us + self._map.since_start_s(media_s) * 1e6
+        return self.origin_mono_us + self.time_map.since_start_s(media_s) * 1e6
 
 
 def _wall_us(created: str) -> int:
@@ -56,5 +51,4 @@ def media_clock(listing: SegmentList, wall_offset_us: int) -> MediaClock | None:
         origin = _wall_us(created) - wall_offset_us
     except ValueError:
         return None
-    time_map = listing.time_map()
-    return MediaClock(origin, time_map.drift_ppm, time_map.anchors)
+    return MediaClock(origin, listing.time_map())

@@ -7,17 +7,17 @@ from hypothesis import strategies as st
 
 from app.ui.verifier.contents import VerifiedPackage
 from app.ui.verifier.media_clock import MediaClock, media_clock
-from devices.av import parse_segment_list
+from devices.av import MediaTimeMap, parse_segment_list
 
 
 @given(st.integers(0, 10**12), st.floats(-2000, 2000), st.floats(0, 36_000))
 def test_the_mapping_goes_both_ways(origin: int, ppm: float, media_s: float) -> None:
-    clock = MediaClock(origin, ppm)
+    clock = MediaClock(origin, MediaTimeMap(drift_ppm=ppm))
     assert abs(clock.media_s(clock.mono_us(media_s)) - media_s) < 1e-6
 
 
 def test_a_fast_microphone_stretches_media_time() -> None:
-    clock = MediaClock(1_000_000, 100.0)
+    clock = MediaClock(1_000_000, MediaTimeMap(drift_ppm=100.0))
     assert abs(clock.media_s(11_000_000) - 10.001) < 1e-9
 
 

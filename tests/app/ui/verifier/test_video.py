@@ -91,8 +91,8 @@ def placements(clock: MediaClock, mono_us: int) -> list[float]:
     the timeline jumped ahead (held-up audio appended after stand-in silence), where frames
     written before the jump sit on the earlier piece."""
     since = (mono_us - clock.origin_mono_us) / 1e6
-    rate = 1.0 + clock.drift_ppm * 1e-6
-    pieces = [(0.0, 0.0), *clock.anchors]
+    rate = 1.0 + clock.time_map.drift_ppm * 1e-6
+    pieces = [(0.0, 0.0), *clock.time_map.anchors]
     out = [clock.media_s(mono_us)]
     for i, (media_at, since_at) in enumerate(pieces):
         end = pieces[i + 1][0] if i + 1 < len(pieces) else float("inf")
