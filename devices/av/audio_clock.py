@@ -48,6 +48,11 @@ class AudioClock:
         return (self._nominal / self._slope - 1.0) * 1e6
 
     @property
+    def ns_per_sample(self) -> float:
+        """Session-clock nanoseconds per microphone sample, as fitted."""
+        return self._slope
+
+    @property
     def has_points(self) -> bool:
         return bool(self._points)
 

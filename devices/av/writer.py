@@ -168,7 +168,7 @@ class WriterThread:
         host = clock.index_to_host(index)
         if self._anchor is not None:
             i0, h0 = self._anchor
-            expected = h0 + (index - i0) * 1e9 / clock.sample_rate / (1.0 + clock.drift_ppm * 1e-6)
+            expected = h0 + (index - i0) * clock.ns_per_sample
             if abs(host - expected) <= self.settings.anchor_tolerance_s * 1e9:
                 return
         self._anchor = (index, host)
