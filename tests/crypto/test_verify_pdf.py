@@ -41,7 +41,10 @@ DAMAGE = {"digest_mismatch", "bad_signature", "contents_tampered", "signature_un
           "field_missing", "seal_missing", "doc_timestamp_missing", "field_unsigned",
           "order_wrong", "untrusted", "evidence_unreadable", "checkpoint_missing",
           "timestamp_missing", "seal_not_locked", "no_draft", "record_identity_mismatch",
-          "evidence_record_mismatch", "dss_unreadable", "changed_after_seal"}
+          "evidence_record_mismatch", "dss_unreadable", "changed_after_seal",
+          # a flip inside a field's name: the signature now sits in a field the record does not
+          # have, so it is not a signatory's, and it has no evidence where one is expected
+          "unexpected_signature", "wrong_role", "evidence_missing"}
 
 
 def verify(pdf: bytes, **kwargs: object) -> PdfVerification:
@@ -129,6 +132,17 @@ def test_one_byte_flipped_anywhere_is_detected(position: float, mask: int) -> No
     report = verify(bytes(pdf))
     assert not report.ok, f"flip at {at} with {mask:#x} went unnoticed"
     assert report.reasons() <= DAMAGE
+
+
+def test_a_flip_in_a_signature_field_name_is_detected() -> None:
+    sealed = sealed_record().sealed
+    # The field as it was signed: the newest revision's copy of its dictionary.
+    name = list(re.finditer(rb"/T \((Sig[^)]*prosecutor)\)", sealed))[-1]
+    pdf = bytearray(sealed)
+    pdf[name.end(1) - 3] ^= 0x01  # "prosecutor" -> "prosecutnr"
+    report = verify(bytes(pdf))
+    assert not report.ok
+    assert {"field_missing", "unexpected_signature", "digest_mismatch"} <= report.reasons() <= DAMAGE
 
 
 @pytest.mark.parametrize("where", ["der", "padding", "case"])
